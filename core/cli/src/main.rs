@@ -1,0 +1,223 @@
+//! `plan`: validate, show and lock Linkplan topologies.
+//!
+//! Exit codes: 0 valid, 1 findings with errors (or a lock out of date with
+//! `--check`), 2 usage or I/O error.
+
+mod lockfile;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use linkplan_core::render::{self, JsonReport, TextStyle};
+use linkplan_core::{Input, Outcome, Text};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "plan", version, about = "Plan and prove private multi-account access to AWS AI/ML services")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// The topology file (YAML or JSON).
+    file: PathBuf,
+    /// The lock file. Default: FILE's name with `.lock.json`, beside it
+    /// (`topology.yaml` → `topology.lock.json`), used when it exists.
+    #[arg(long)]
+    lock: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Colours in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a topology and report every finding at once.
+    #[command(after_help = "Example:\n  plan validate examples/bedrock-privatelink/topology.yaml\n  plan validate topology.yaml --format json | jq '.diagnostics[].code'")]
+    Validate(Common),
+    /// Print the plan: every VPC's CIDR and subnets.
+    #[command(after_help = "Example:\n  plan show examples/bedrock-privatelink/topology.yaml\n  plan show topology.yaml --format json | jq '.vpcs'")]
+    Show(Common),
+    /// Write the lock file recording every allocation, so it never moves.
+    #[command(after_help = "Example:\n  plan lock examples/bedrock-privatelink/topology.yaml\n  plan lock topology.yaml --check   # in CI: fail when the lock is out of date")]
+    Lock {
+        #[command(flatten)]
+        common: Common,
+        /// Drop entries of VPCs and subnets that left the topology (their
+        /// ranges become free for new allocations).
+        #[arg(long)]
+        prune: bool,
+        /// Write nothing; exit 1 when the lock is missing or out of date.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema of the topology file (or of the plan).
+    #[command(after_help = "Example:\n  plan schema > topology.schema.json\n  plan schema --plan")]
+    Schema {
+        /// The schema of `plan show --format json` instead.
+        #[arg(long)]
+        plan: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Validate(c) => validate(&c),
+        Command::Show(c) => show(&c),
+        Command::Lock { common, prune, check } => lock(&common, prune, check),
+        Command::Schema { plan } => {
+            let schema = if plan { linkplan_core::plan::json_schema() } else { linkplan_core::spec::json_schema() };
+            println!("{}", serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The files of one run, read.
+struct Loaded {
+    file: String,
+    text: String,
+    lock_path: PathBuf,
+    lock: Option<(String, String)>,
+}
+
+impl Loaded {
+    fn read(c: &Common) -> Result<Self, String> {
+        let text = std::fs::read_to_string(&c.file).map_err(|e| format!("cannot read {}: {e}", c.file.display()))?;
+        let explicit = c.lock.is_some();
+        let lock_path = c.lock.clone().unwrap_or_else(|| lockfile::default_path(&c.file));
+        let lock = match std::fs::read_to_string(&lock_path) {
+            Ok(t) => Some((lock_path.display().to_string(), t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => None,
+            Err(e) => return Err(format!("cannot read lock file {}: {e}", lock_path.display())),
+        };
+        Ok(Self { file: c.file.display().to_string(), text, lock_path, lock })
+    }
+
+    fn run(&self) -> Outcome {
+        linkplan_core::run(&Input {
+            topology: Text { file: &self.file, text: &self.text },
+            lock: self.lock.as_ref().map(|(file, text)| Text { file, text }),
+        })
+    }
+
+    fn sources(&self) -> Vec<(&str, &str)> {
+        let mut s = vec![(self.file.as_str(), self.text.as_str())];
+        if let Some((f, t)) = &self.lock {
+            s.push((f.as_str(), t.as_str()));
+        }
+        s
+    }
+}
+
+fn style(c: &Common) -> TextStyle {
+    let color = match c.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    TextStyle { color, width: None }
+}
+
+/// Diagnostics as text on stderr.
+fn print_diagnostics(loaded: &Loaded, outcome: &Outcome, c: &Common) {
+    if outcome.diagnostics.is_empty() {
+        return;
+    }
+    let text = render::render_all_text(&outcome.diagnostics, loaded.sources().as_slice(), style(c));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+fn exit_for(outcome: &Outcome) -> ExitCode {
+    if outcome.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    let s = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{s}");
+    Ok(())
+}
+
+fn validate(c: &Common) -> Result<ExitCode, String> {
+    let loaded = Loaded::read(c)?;
+    let outcome = loaded.run();
+    match c.format {
+        Format::Json => print_json(&JsonReport::new(&outcome.diagnostics))?,
+        Format::Text => {
+            let text = render::render_all_text(&outcome.diagnostics, loaded.sources().as_slice(), style(c));
+            print!("{text}");
+        }
+    }
+    Ok(exit_for(&outcome))
+}
+
+fn show(c: &Common) -> Result<ExitCode, String> {
+    let loaded = Loaded::read(c)?;
+    let outcome = loaded.run();
+    match (&outcome.plan, c.format) {
+        (Some(plan), Format::Json) => {
+            print_diagnostics(&loaded, &outcome, c);
+            print_json(plan)?;
+        }
+        (Some(plan), Format::Text) => {
+            print_diagnostics(&loaded, &outcome, c);
+            print!("{}", plan.to_text());
+        }
+        (None, Format::Json) => print_json(&JsonReport::new(&outcome.diagnostics))?,
+        (None, Format::Text) => print_diagnostics(&loaded, &outcome, c),
+    }
+    Ok(exit_for(&outcome))
+}
+
+fn lock(c: &Common, prune: bool, check: bool) -> Result<ExitCode, String> {
+    let loaded = Loaded::read(c)?;
+    let outcome = loaded.run();
+    print_diagnostics(&loaded, &outcome, c);
+    let Some(new_lock) = outcome.lock_update(prune) else {
+        eprintln!("the lock was not written: fix the errors above first");
+        return Ok(ExitCode::from(1));
+    };
+    let rendered = new_lock.render();
+    let path = &loaded.lock_path;
+    if loaded.lock.as_ref().is_some_and(|(_, old)| *old == rendered) {
+        eprintln!("{} is up to date ({} VPCs)", path.display(), new_lock.vpcs.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        let what = if loaded.lock.is_some() { "out of date" } else { "missing" };
+        eprintln!("{} is {what}: run `plan lock {}` and commit it", path.display(), loaded.file);
+        return Ok(ExitCode::from(1));
+    }
+    lockfile::write_atomic(path, &rendered).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {} ({} VPCs)", path.display(), new_lock.vpcs.len());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,72 @@
+//! Linkplan core: reads a topology, reports every finding at once with its
+//! rule code and place, and computes the plan.
+//!
+//! Pure and deterministic: no I/O beyond the text it is given, and the same
+//! topology and lock always give byte-identical output. Nothing here panics
+//! on any input (a fuzz target checks it), because the core also runs inside
+//! `cdk synth` through the napi binding.
+
+pub mod catalog;
+pub mod cidr;
+pub mod diagnostic;
+pub mod lock;
+pub mod plan;
+pub mod regions;
+pub mod render;
+pub mod source;
+pub mod spec;
+pub mod suggest;
+pub mod validate;
+
+mod planner;
+
+pub use diagnostic::{Diagnostic, Rule, Severity};
+pub use lock::{Lock, ParsedLock};
+pub use plan::Plan;
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A text and the name it is reported under.
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
+/// What to plan: the topology and, when there is one, its lock.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub topology: Text<'a>,
+    pub lock: Option<Text<'a>>,
+}
+
+/// The result of a run: every diagnostic, and the plan when there is no error.
+#[derive(Debug)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub plan: Option<Plan>,
+    old_lock: Option<ParsedLock>,
+    lock_was_given: bool,
+}
+
+impl Outcome {
+    /// True when no diagnostic is an error.
+    pub fn is_valid(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The lock this plan implies, merged with the lock that was read; `None`
+    /// when there is no plan or the given lock was unusable.
+    pub fn lock_update(&self, prune: bool) -> Option<Lock> {
+        if self.lock_was_given && self.old_lock.is_none() {
+            return None;
+        }
+        self.plan.as_ref().map(|p| Lock::from_plan(p, self.old_lock.as_ref(), prune))
+    }
+}
+
+/// Parses, validates and plans. Never panics; every problem is a diagnostic.
+pub fn run(input: &Input<'_>) -> Outcome {
+    planner::run(input)
+}

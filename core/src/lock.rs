@@ -1,0 +1,190 @@
+//! The lock file: every VPC and subnet allocation, recorded so that it never
+//! moves when the topology grows, shrinks or is reordered.
+//!
+//! The core only reads and renders lock text; writing it (atomically) is the
+//! caller's job. Entries of VPCs or subnets that left the topology are kept,
+//! and their ranges stay taken, until the lock is rewritten with `prune`:
+//! the old VPC may still be deployed while its removal rolls out.
+
+use crate::cidr::Net;
+use crate::diagnostic::{Anchor, Finding, Rule};
+use crate::plan::Plan;
+use crate::validate::tier_rank;
+use crate::source::{self, Pointer, SpanIndex};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const LOCK_VERSION: u32 = 1;
+
+/// The lock file as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Lock {
+    pub lock_version: u32,
+    /// The topology's `name`; a lock of another topology is refused.
+    pub topology: String,
+    pub vpcs: BTreeMap<String, LockedVpc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LockedVpc {
+    pub cidr: String,
+    #[serde(default)]
+    pub subnets: Vec<LockedSubnet>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LockedSubnet {
+    pub tier: String,
+    pub az: String,
+    pub cidr: String,
+}
+
+/// A lock read and checked: CIDRs parsed, subnets keyed by (tier, AZ).
+#[derive(Debug, Default)]
+pub struct ParsedLock {
+    pub vpcs: BTreeMap<String, LockedAllocation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LockedAllocation {
+    pub cidr: Net,
+    pub subnets: BTreeMap<(String, String), Net>,
+}
+
+/// Reads lock text. Any problem is LP002 in the lock file and the lock is
+/// not used (nor, by the CLI, overwritten).
+pub fn parse(text: &str, topology_name: &str) -> (Option<ParsedLock>, SpanIndex, Vec<Finding>) {
+    let (value, spans, errors) = source::load(text);
+    let mut out: Vec<Finding> = errors
+        .into_iter()
+        .map(|e| Finding::new(Rule::Lp002, Anchor::Span(e.span), format!("lock file: {}", e.message)).in_lock())
+        .collect();
+    let Some(value) = value.filter(|_| out.is_empty()) else { return (None, spans, corrupt(out)) };
+    let lock: Lock = match serde_json::from_value(value) {
+        Ok(l) => l,
+        Err(e) => {
+            out.push(Finding::at(Rule::Lp002, &Pointer::root(), format!("lock file is not a Linkplan lock: {e}")).in_lock());
+            return (None, spans, corrupt(out));
+        }
+    };
+    if lock.lock_version != LOCK_VERSION {
+        out.push(
+            Finding::at(
+                Rule::Lp002,
+                &Pointer::root().key("lockVersion"),
+                format!("lock file version {} is not supported; expected {LOCK_VERSION}", lock.lock_version),
+            )
+            .in_lock(),
+        );
+    }
+    if lock.topology != topology_name {
+        out.push(
+            Finding::at(
+                Rule::Lp002,
+                &Pointer::root().key("topology"),
+                format!("lock file belongs to topology `{}`, not `{topology_name}`", lock.topology),
+            )
+            .in_lock()
+            .hint("pass the lock of this topology with `--lock`, or rename back"),
+        );
+    }
+    let mut vpcs = BTreeMap::new();
+    for (name, v) in &lock.vpcs {
+        let p = Pointer::root().key("vpcs").key(name);
+        let Some(cidr) = lock_net(&v.cidr, &p.key("cidr"), &mut out) else { continue };
+        let mut subnets = BTreeMap::new();
+        for (i, s) in v.subnets.iter().enumerate() {
+            let sp = p.key("subnets").index(i).key("cidr");
+            let Some(net) = lock_net(&s.cidr, &sp, &mut out) else { continue };
+            if !cidr.contains(net) {
+                out.push(Finding::at(Rule::Lp002, &sp, format!("locked subnet {net} is outside its VPC's {cidr}")).in_lock());
+            } else if let Some(((t, a), other)) = subnets.iter().find(|(_, o): &(_, &Net)| o.overlaps(net)) {
+                out.push(
+                    Finding::at(Rule::Lp002, &sp, format!("locked subnet {net} overlaps the locked subnet {other} ({t} in {a})"))
+                        .in_lock(),
+                );
+            } else if subnets.insert((s.tier.clone(), s.az.clone()), net).is_some() {
+                out.push(
+                    Finding::at(Rule::Lp002, &sp, format!("subnet {} in {} is locked twice", s.tier, s.az)).in_lock(),
+                );
+            }
+        }
+        vpcs.insert(name.clone(), LockedAllocation { cidr, subnets });
+    }
+    if !out.is_empty() {
+        return (None, spans, corrupt(out));
+    }
+    (Some(ParsedLock { vpcs }), spans, out)
+}
+
+fn corrupt(findings: Vec<Finding>) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .map(|f| {
+            if f.hint.is_some() {
+                f
+            } else {
+                f.hint("the lock is not used and will not be overwritten; restore it from version control")
+            }
+        })
+        .collect()
+}
+
+fn lock_net(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<Net> {
+    match text.parse::<Net>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            out.push(Finding::at(Rule::Lp002, path, format!("`{text}` is not a canonical IPv4 CIDR")).in_lock());
+            None
+        }
+    }
+}
+
+impl Lock {
+    /// The lock a plan implies. Entries of the old lock whose VPC or subnet
+    /// left the topology are kept unless `prune`.
+    pub fn from_plan(plan: &Plan, old: Option<&ParsedLock>, prune: bool) -> Lock {
+        let mut vpcs: BTreeMap<String, LockedVpc> = BTreeMap::new();
+        for (name, v) in &plan.vpcs {
+            let mut subnets: Vec<LockedSubnet> = v
+                .subnets
+                .iter()
+                .map(|s| LockedSubnet { tier: s.tier.clone(), az: s.az.clone(), cidr: s.cidr.to_string() })
+                .collect();
+            if !prune
+                && let Some(old) = old.and_then(|o| o.vpcs.get(name)).filter(|o| o.cidr == v.cidr) {
+                    for ((tier, az), net) in &old.subnets {
+                        if !subnets.iter().any(|s| &s.tier == tier && &s.az == az) {
+                            subnets.push(LockedSubnet { tier: tier.clone(), az: az.clone(), cidr: net.to_string() });
+                        }
+                    }
+                }
+            subnets.sort_by(|a, b| (tier_rank(&a.tier), &a.tier, &a.az).cmp(&(tier_rank(&b.tier), &b.tier, &b.az)));
+            vpcs.insert(name.clone(), LockedVpc { cidr: v.cidr.to_string(), subnets });
+        }
+        if !prune {
+            for (name, old) in old.iter().flat_map(|o| o.vpcs.iter()) {
+                vpcs.entry(name.clone()).or_insert_with(|| LockedVpc {
+                    cidr: old.cidr.to_string(),
+                    subnets: old
+                        .subnets
+                        .iter()
+                        .map(|((tier, az), net)| LockedSubnet { tier: tier.clone(), az: az.clone(), cidr: net.to_string() })
+                        .collect(),
+                });
+            }
+        }
+        Lock { lock_version: LOCK_VERSION, topology: plan.name.clone(), vpcs }
+    }
+
+    /// The stored form: pretty JSON, keys sorted, a final newline.
+    pub fn render(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

@@ -1,0 +1,85 @@
+//! LP022 on the final addresses: a VPC against the reserved ranges, and two
+//! VPCs that can route to each other or share a pool.
+//!
+//! CIDRs are either nested or disjoint, so one sweep in address order with a
+//! stack of the open blocks finds every overlapping pair in O(n log n + k).
+
+use super::{Facts, ReservedFacts};
+use crate::cidr::Net;
+use crate::diagnostic::{Anchor, Finding, Rule};
+use std::collections::BTreeMap;
+
+/// `addresses`: VPC name → its final CIDR.
+pub fn check_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &mut Vec<Finding>) {
+    let pool_of = |n: Net| facts.pools.iter().position(|p| p.net.contains(n));
+    let mut blocks: Vec<(Net, &str)> = addresses.iter().map(|(name, n)| (*n, *name)).collect();
+    blocks.sort_by_key(|(n, name)| (n.start(), n.prefix(), *name));
+    let mut open: Vec<(Net, &str)> = Vec::new();
+    for &(net, name) in &blocks {
+        while open.last().is_some_and(|(o, _)| o.end() <= net.start()) {
+            open.pop();
+        }
+        for &(other, other_name) in &open {
+            let why = match facts.connectivity.link(name, other_name) {
+                Some(why) => Some(why.to_owned()),
+                None => match (pool_of(net), pool_of(other)) {
+                    (Some(a), Some(b)) if a == b => facts.pools.get(a).map(|p| format!("both are in pool {}", p.net)),
+                    _ => None,
+                },
+            };
+            if let Some(why) = why {
+                out.push(vpc_overlap(facts, name, net, other_name, other, &why));
+            }
+        }
+        open.push((net, name));
+    }
+    reserved_overlaps(facts, addresses, out);
+}
+
+fn vpc_overlap(facts: &Facts<'_>, name: &str, net: Net, other_name: &str, other: Net, why: &str) -> Finding {
+    let at = facts.vpcs.get(name).map(|v| v.address_path()).unwrap_or_default();
+    let mut f = Finding::at(
+        Rule::Lp022,
+        &at,
+        format!("VPC `{name}` ({net}) overlaps VPC `{other_name}` ({other}); expected disjoint ranges because {why}"),
+    )
+    .hint("give one of them another CIDR, or `size:` to let the planner allocate it");
+    if let Some(o) = facts.vpcs.get(other_name) {
+        f = f.related(Anchor::Value(o.address_path()), format!("`{other_name}` is here"));
+    }
+    f
+}
+
+fn reserved_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &mut Vec<Finding>) {
+    let mut reserved: Vec<&ReservedFacts> = facts.reserved.iter().collect();
+    reserved.sort_by_key(|r| r.net.start());
+    // the largest end among reserved[..=i], to stop the scan early
+    let mut max_end = Vec::with_capacity(reserved.len());
+    let mut m = 0u64;
+    for r in &reserved {
+        m = m.max(r.net.end());
+        max_end.push(m);
+    }
+    for (name, net) in addresses {
+        // reserved ranges starting before the VPC's end may overlap it
+        let upto = reserved.partition_point(|r| r.net.start() < net.end());
+        for i in (0..upto).rev() {
+            if max_end.get(i).is_some_and(|&e| e <= net.start()) {
+                break;
+            }
+            let Some(r) = reserved.get(i) else { continue };
+            if r.net.overlaps(*net) {
+                let at = facts.vpcs.get(name).map(|v| v.address_path()).unwrap_or_default();
+                out.push(
+                    Finding::at(
+                        Rule::Lp022,
+                        &at,
+                        format!("VPC `{name}` ({net}) overlaps the reserved range `{}` ({}); expected no overlap", r.name, r.net),
+                    )
+                    .hint("reserved ranges are in use elsewhere (on-premises, unmanaged VPCs); pick another CIDR")
+                    .related(Anchor::Value(r.path.clone()), "reserved here"),
+                );
+            }
+        }
+    }
+}
