@@ -1,1 +1,35 @@
-fn main() {}
+//! validate + plan on generated topologies of 10 to 10,000 VPCs.
+//! `cargo bench -p linkplan-core --bench plan`; figures in docs/benchmarks.md.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use divan::Bencher;
+use linkplan_core::{Input, Text};
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = [10, 100, 1_000, 2_000, 10_000], sample_count = 20)]
+fn validate_and_plan(bencher: Bencher, n: usize) {
+    let text = support::topology(n);
+    bencher.bench(|| {
+        let outcome = linkplan_core::run(&Input { topology: Text { file: "generated.yaml", text: &text }, lock: None });
+        assert!(outcome.plan.is_some(), "{:?}", outcome.diagnostics.first());
+        outcome
+    });
+}
+
+#[divan::bench(args = [1_000, 10_000], sample_count = 10)]
+fn validate_and_plan_with_lock(bencher: Bencher, n: usize) {
+    let text = support::topology(n);
+    let first = linkplan_core::run(&Input { topology: Text { file: "generated.yaml", text: &text }, lock: None });
+    let lock = first.lock_update(false).map(|l| l.render()).unwrap_or_default();
+    bencher.bench(|| {
+        linkplan_core::run(&Input {
+            topology: Text { file: "generated.yaml", text: &text },
+            lock: Some(Text { file: "generated.lock.json", text: &lock }),
+        })
+    });
+}

@@ -31,8 +31,9 @@ pub fn check(topo: &Topology, out: &mut Vec<Finding>) {
         }
         let used: BTreeSet<&str> = topo.vpcs.values().filter_map(|v| v.segment.as_deref()).collect();
         if let Some(segments) = &t.segments {
-            let defined: Vec<&str> =
+            let mut defined: Vec<&str> =
                 used.iter().copied().chain(segments.keys().map(String::as_str)).chain(["default"]).collect();
+            defined.sort_unstable();
             for (name, policy) in segments {
                 for (i, r) in policy.reaches.iter().enumerate() {
                     refer("segment", r, &defined, &p.key("segments").key(name).key("reaches").index(i), out);
@@ -124,9 +125,9 @@ fn endpoints(topo: &Topology, vpcs: &[&str], out: &mut Vec<Finding>) {
     }
 }
 
-/// LP010 when `name` is not one of `known`.
+/// LP010 when `name` is not one of `known` (sorted: the keys of a map).
 fn refer(kind: &str, name: &str, known: &[&str], path: &Pointer, out: &mut Vec<Finding>) {
-    if known.contains(&name) {
+    if known.binary_search(&name).is_ok() {
         return;
     }
     let plural = if kind == "VPC" { "VPCs".to_owned() } else { format!("{kind}s") };

@@ -1,0 +1,137 @@
+//! The `plan` binary end to end: exit codes, formats and the lock file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn plan(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plan")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn example() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/bedrock-privatelink/topology.yaml")).unwrap()
+}
+
+/// A scratch directory holding `topology.yaml`.
+fn scratch(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("topology.yaml");
+    std::fs::write(&file, text).unwrap();
+    (dir, file)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn validate_exits_0_on_a_valid_file_and_1_on_findings() {
+    let (dir, _) = scratch(&example());
+    let ok = plan(&["validate", "topology.yaml"], dir.path());
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("valid: no findings"));
+
+    let (dir, _) = scratch(&example().replace("cidr: 10.10.0.0/16", "cidr: 10.10.0.1/16"));
+    let bad = plan(&["validate", "topology.yaml"], dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    let out = stdout(&bad);
+    assert!(out.contains("LP020") && out.contains("topology.yaml:28:11"), "{out}");
+}
+
+#[test]
+fn validate_json_is_the_documented_report() {
+    let (dir, _) = scratch(&example().replace("region: ap-southeast-1", "region: ap-southeast-9"));
+    let o = plan(&["validate", "topology.yaml", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["diagnostics"][0]["code"], "LP013");
+    assert_eq!(v["diagnostics"][0]["file"], "topology.yaml");
+    assert!(v["diagnostics"][0]["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = plan(&["validate", "nope.yaml"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read nope.yaml"));
+    assert_eq!(plan(&["frobnicate"], dir.path()).status.code(), Some(2));
+    let (dir, _) = scratch(&example());
+    let no_lock = plan(&["show", "topology.yaml", "--lock", "missing.lock.json"], dir.path());
+    assert_eq!(no_lock.status.code(), Some(2), "an explicit lock must exist");
+}
+
+#[test]
+fn show_prints_the_plan_as_json_and_text() {
+    let (dir, _) = scratch(&example());
+    let o = plan(&["show", "topology.yaml", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["vpcs"]["app-use1"]["cidr"], "10.10.0.0/16");
+    let t = plan(&["show", "topology.yaml"], dir.path());
+    assert!(stdout(&t).contains("app-use1  10.10.0.0/16"), "{}", stdout(&t));
+}
+
+#[test]
+fn lock_is_written_once_checked_and_honoured() {
+    let (dir, _) = scratch(&example());
+    let lock_path = dir.path().join("topology.lock.json");
+    let check = plan(&["lock", "topology.yaml", "--check"], dir.path());
+    assert_eq!(check.status.code(), Some(1), "a missing lock fails --check");
+    assert!(!lock_path.exists());
+
+    let first = plan(&["lock", "topology.yaml"], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let written = std::fs::read_to_string(&lock_path).unwrap();
+    let mtime = std::fs::metadata(&lock_path).unwrap().modified().unwrap();
+
+    let again = plan(&["lock", "topology.yaml"], dir.path());
+    assert!(stderr(&again).contains("up to date"));
+    assert_eq!(std::fs::metadata(&lock_path).unwrap().modified().unwrap(), mtime, "an up-to-date lock is not rewritten");
+    assert_eq!(plan(&["lock", "topology.yaml", "--check"], dir.path()).status.code(), Some(0));
+
+    // a change that would move a locked VPC is refused and the lock kept
+    let text = std::fs::read_to_string(dir.path().join("topology.yaml")).unwrap();
+    std::fs::write(dir.path().join("topology.yaml"), text.replacen("size: 20", "size: 21", 1)).unwrap();
+    let moved = plan(&["lock", "topology.yaml"], dir.path());
+    assert_eq!(moved.status.code(), Some(1));
+    assert!(stderr(&moved).contains("LP026"));
+    assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), written);
+}
+
+#[test]
+fn a_corrupt_lock_is_reported_and_never_overwritten() {
+    let (dir, _) = scratch(&example());
+    let lock_path = dir.path().join("topology.lock.json");
+    std::fs::write(&lock_path, "{ \"lockVersion\": 1, ").unwrap();
+    let o = plan(&["lock", "topology.yaml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("LP002"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), "{ \"lockVersion\": 1, ");
+    let v = plan(&["validate", "topology.yaml"], dir.path());
+    assert_eq!(v.status.code(), Some(1));
+    assert!(stdout(&v).contains("topology.lock.json:1"), "{}", stdout(&v));
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plan(&["schema"], dir.path());
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/topology.schema.json")).unwrap();
+    assert_eq!(stdout(&o), committed);
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["validate", "show", "lock", "schema"] {
+        let o = plan(&[cmd, "--help"], dir.path());
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("Example:"), "{cmd}");
+    }
+}

@@ -1,0 +1,33 @@
+//! Plans a generated topology of N VPCs once; for measuring peak memory:
+//! `cargo build --release -p linkplan-core --example plan_generated &&
+//!  /usr/bin/time -v target/release/examples/plan_generated 10000`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+fn main() {
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let text = support::topology(n);
+    let started = std::time::Instant::now();
+    let outcome = linkplan_core::run(&linkplan_core::Input {
+        topology: linkplan_core::Text { file: "generated.yaml", text: &text },
+        lock: None,
+    });
+    let elapsed = started.elapsed();
+    let plan = outcome.plan.as_ref().expect("the generated topology plans");
+    println!("{n} VPCs ({} bytes of YAML): {} VPCs planned in {elapsed:?}", text.len(), plan.vpcs.len());
+    if std::env::args().any(|a| a == "--with-lock") {
+        let lock = outcome.lock_update(false).expect("a lock").render();
+        let started = std::time::Instant::now();
+        let (parsed, _, _) = linkplan_core::lock::parse(&lock, "generated");
+        println!("lock of {} bytes parsed in {:?}", lock.len(), started.elapsed());
+        assert!(parsed.is_some());
+        let started = std::time::Instant::now();
+        let again = linkplan_core::run(&linkplan_core::Input {
+            topology: linkplan_core::Text { file: "generated.yaml", text: &text },
+            lock: Some(linkplan_core::Text { file: "generated.lock.json", text: &lock }),
+        });
+        println!("planned again with the lock in {:?} ({} diagnostics)", started.elapsed(), again.diagnostics.len());
+    }
+}
