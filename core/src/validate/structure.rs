@@ -154,6 +154,8 @@ fn type_finding(path: &Pointer, instance: &Value, expected: &str) -> Finding {
     if path.as_str().ends_with("/id") && instance.is_number() {
         f.rule = Rule::Lp012;
         f = f.hint("quote the account ID (`id: \"012345678901\"`): unquoted, leading zeros are lost");
+    } else if instance.is_null() && path.as_str().is_empty() {
+        f = f.hint("the file is empty; start from `examples/bedrock-privatelink/topology.yaml`");
     } else if instance.is_null() {
         f = f.hint("the value is empty; write it after the colon");
     } else {
