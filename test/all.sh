@@ -4,6 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Python tools (the moto server) in a venv of the repo's own, reinstalled
+# only when test/requirements.txt changes.
+venv=.venv
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum test/requirements.txt | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "== Python: installing test/requirements.txt into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r test/requirements.txt
+  echo "$want" > "$stamp"
+fi
+export LINKPLAN_MOTO_SERVER="$PWD/$venv/bin/moto_server"
+export LINKPLAN_REQUIRE_MOTO=1
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

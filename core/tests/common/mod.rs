@@ -2,6 +2,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use linkplan_core::{Input, Outcome, Text};
 
 pub fn run(text: &str) -> Outcome {
