@@ -58,6 +58,7 @@ def main(endpoint):
                        aws_access_key_id="testing", aws_secret_access_key="testing")
     details = ec2.describe_vpc_endpoint_services()["ServiceDetails"]
     regions = json.load(open(__file__.replace("gen_catalog.py", "service_regions.json")))
+    regions.pop("_source", None)
     entries = {}
     for d in details:
         name = d["ServiceName"]

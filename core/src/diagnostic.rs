@@ -43,6 +43,26 @@ pub enum Rule {
     Lp026,
     /// (warning) An allocation is not in the lock file yet.
     Lp027,
+    /// A service is not offered in that region (or not in a planned AZ).
+    Lp030,
+    /// A workload cannot reach a service it needs; names the missing link.
+    Lp031,
+    /// A shared hosted zone would collide with a VPC's own private DNS.
+    Lp032,
+    /// Two hubs serve the same service name to one VPC.
+    Lp033,
+    /// A gateway endpoint is shared (gateway endpoints serve their own VPC only).
+    Lp034,
+    /// A VPC would need two Route 53 Profiles.
+    Lp035,
+    /// Resolver endpoints need two AZs in the hub.
+    Lp036,
+    /// An AWS quota would be exceeded.
+    Lp040,
+    /// (warning) An AWS quota is at 80% or more.
+    Lp041,
+    /// (warning) A security weakness the spec asks for explicitly.
+    Lp050,
 }
 
 impl Rule {
@@ -63,12 +83,22 @@ impl Rule {
             Rule::Lp025 => "LP025",
             Rule::Lp026 => "LP026",
             Rule::Lp027 => "LP027",
+            Rule::Lp030 => "LP030",
+            Rule::Lp031 => "LP031",
+            Rule::Lp032 => "LP032",
+            Rule::Lp033 => "LP033",
+            Rule::Lp034 => "LP034",
+            Rule::Lp035 => "LP035",
+            Rule::Lp036 => "LP036",
+            Rule::Lp040 => "LP040",
+            Rule::Lp041 => "LP041",
+            Rule::Lp050 => "LP050",
         }
     }
 
     fn default_severity(self) -> Severity {
         match self {
-            Rule::Lp027 => Severity::Warning,
+            Rule::Lp027 | Rule::Lp041 | Rule::Lp050 => Severity::Warning,
             _ => Severity::Error,
         }
     }

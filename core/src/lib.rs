@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cidr;
 pub mod diagnostic;
 pub mod lock;
+pub mod network;
 pub mod plan;
 pub mod regions;
 pub mod render;

@@ -2,6 +2,11 @@
 //! `plan show --format json` prints and the CDK library reads.
 
 use crate::cidr::Net;
+use crate::network::dns::DnsPlan;
+use crate::network::endpoints::EndpointPlan;
+use crate::network::iam::IamPlan;
+use crate::network::reachability::Proof;
+use crate::network::routing::RoutingPlan;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -10,15 +15,25 @@ use std::collections::BTreeMap;
 /// The plan format's version; bumped on any incompatible change.
 pub const PLAN_VERSION: &str = "linkplan.plan/v1alpha1";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(title = "Linkplan plan (linkplan.plan/v1alpha1)")]
 pub struct Plan {
     pub version: String,
     /// The topology's name.
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Account name → account ID.
+    pub accounts: BTreeMap<String, String>,
     /// Every VPC by name, with its address and subnets.
     pub vpcs: BTreeMap<String, VpcPlan>,
+    pub endpoints: Vec<EndpointPlan>,
+    pub dns: DnsPlan,
+    pub routing: RoutingPlan,
+    pub iam: IamPlan,
+    /// A verdict and a path for every `workloads[].needs` entry.
+    pub reachability: Vec<Proof>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -91,6 +106,21 @@ impl Plan {
             for s in &v.subnets {
                 let usable = s.cidr.size().saturating_sub(crate::cidr::subnets::AWS_RESERVED);
                 out.push_str(&format!("  {:<12} {:<12} {:<18} {:>9}\n", s.tier, s.az, s.cidr.to_string(), usable));
+            }
+        }
+        if !self.endpoints.is_empty() {
+            out.push_str("\nendpoints\n");
+            for e in &self.endpoints {
+                let dns = if e.private_dns { "private DNS" } else { "served by the hub's zones" };
+                let shared = if e.shared_with.is_empty() { String::new() } else { format!(", shared with {}", e.shared_with.join(", ")) };
+                out.push_str(&format!("  {:<28} {:?} {}{shared}\n", e.id, e.kind, dns).replace("Interface", "interface,").replace("Gateway", "gateway,"));
+            }
+        }
+        if !self.reachability.is_empty() {
+            out.push_str("\nreachability\n");
+            for p in &self.reachability {
+                let verdict = if p.ok { "ok" } else { "FAILS" };
+                out.push_str(&format!("  {:<6} {} needs {} in {}\n", verdict, p.workload, p.service, p.region));
             }
         }
         out

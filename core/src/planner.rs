@@ -98,7 +98,22 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, lock_given: bool, o
             },
         );
     }
-    (vpcs.len() == facts.vpcs.len()).then(|| Plan { version: PLAN_VERSION.to_owned(), name: topo.name.clone(), vpcs })
+    if vpcs.len() != facts.vpcs.len() {
+        return None;
+    }
+    let network = crate::network::plan(topo, &vpcs, out);
+    Some(Plan {
+        version: PLAN_VERSION.to_owned(),
+        name: topo.name.clone(),
+        organization_id: topo.organization.as_ref().map(|o| o.id.clone()),
+        accounts: topo.accounts.iter().map(|(n, a)| (n.clone(), a.id.clone())).collect(),
+        vpcs,
+        endpoints: network.endpoints,
+        dns: network.dns,
+        routing: network.routing,
+        iam: network.iam,
+        reachability: network.reachability,
+    })
 }
 
 struct Address {

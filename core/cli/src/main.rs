@@ -69,6 +69,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Explain, in words, how a workload reaches a service it needs (or the
+    /// first missing link).
+    #[command(after_help = "Example:\n  plan explain examples/bedrock-privatelink/topology.yaml app-notebook-apse1 sts")]
+    Explain {
+        /// The topology file.
+        file: PathBuf,
+        /// The workload's name.
+        workload: String,
+        /// The service, as in its `needs` (`sts` or `sts@us-east-1`).
+        service: String,
+        #[arg(long)]
+        lock: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the topology file (or of the plan).
     #[command(after_help = "Example:\n  plan schema > topology.schema.json\n  plan schema --plan")]
     Schema {
@@ -94,6 +107,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Validate(c) => validate(&c),
         Command::Show(c) => show(&c),
         Command::Lock { common, prune, check } => lock(&common, prune, check),
+        Command::Explain { file, workload, service, lock } => {
+            explain(&Common { file, lock, format: Format::Text, color: Color::Auto }, &workload, &service)
+        }
         Command::Schema { plan } => {
             let schema = if plan { linkplan_core::plan::json_schema() } else { linkplan_core::spec::json_schema() };
             println!("{}", serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?);
@@ -196,6 +212,32 @@ fn show(c: &Common) -> Result<ExitCode, String> {
         (None, Format::Text) => print_diagnostics(&loaded, &outcome, c),
     }
     Ok(exit_for(&outcome))
+}
+
+fn explain(c: &Common, workload: &str, service: &str) -> Result<ExitCode, String> {
+    let loaded = Loaded::read(c)?;
+    let outcome = loaded.run();
+    let Some(plan) = &outcome.plan else {
+        print_diagnostics(&loaded, &outcome, c);
+        return Ok(ExitCode::from(1));
+    };
+    let matches: Vec<_> = plan
+        .reachability
+        .iter()
+        .filter(|p| p.workload == workload && (p.need == service || p.service == service))
+        .collect();
+    if matches.is_empty() {
+        let needs: Vec<String> = plan.reachability.iter().filter(|p| p.workload == workload).map(|p| p.need.clone()).collect();
+        return Err(if needs.is_empty() {
+            format!("no workload `{workload}` with needs in {}", loaded.file)
+        } else {
+            format!("workload `{workload}` does not need `{service}`; its needs are {}", needs.join(", "))
+        });
+    }
+    for p in matches {
+        print!("{}", p.to_text());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lock(c: &Common, prune: bool, check: bool) -> Result<ExitCode, String> {

@@ -1,6 +1,7 @@
 //! IPv4 address planning: CIDR values, free-space bookkeeping, the VPC
 //! allocator over the pools, and the subnet planner.
 
+pub mod aggregate;
 mod free;
 mod net;
 pub mod pools;

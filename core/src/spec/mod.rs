@@ -356,7 +356,14 @@ pub struct Quotas {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles_per_region: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpcs_per_profile: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones_per_profile: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets_per_vpc: Option<u32>,
+    /// Routes per VPC route table (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routes_per_route_table: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources_per_stack: Option<u32>,
 }

@@ -1,0 +1,309 @@
+//! The DNS plan: for every name a hub serves, a private hosted zone with its
+//! apex and/or wildcard alias records to the hub endpoint, and how the zone
+//! reaches each consumer VPC under `dns.mode`:
+//! - `association`: the zone is associated with each consumer VPC; across
+//!   accounts the authorization (zone owner) and association (VPC owner)
+//!   handshake is planned;
+//! - `profile`: a Route 53 Profile per hub account and consumer region holds
+//!   the zones, is shared by RAM and associated with each consumer VPC;
+//! - `resolver`: inbound and outbound resolver endpoints in the hub, and a
+//!   forwarding rule per zone to the inbound IPs, shared by RAM and
+//!   associated with every consumer VPC of the hub's region (resolver rules
+//!   are regional).
+
+use super::endpoints::EndpointPlan;
+use super::{Ctx, SecurityGroupPlan};
+use crate::catalog;
+use crate::cidr::Net;
+use crate::diagnostic::{Anchor, Finding, Rule};
+use crate::source::Pointer;
+use crate::spec::DnsMode;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsPlan {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<DnsMode>,
+    pub hosted_zones: Vec<HostedZonePlan>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<ProfilePlan>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolver_endpoints: Vec<ResolverEndpointPlan>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolver_rules: Vec<ResolverRulePlan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HostedZonePlan {
+    /// Stable ID, `<hub vpc>/<zone name>`.
+    pub id: String,
+    /// e.g. `sts.us-east-1.amazonaws.com`.
+    pub name: String,
+    /// The hub's account, which owns the zone.
+    pub account: String,
+    pub region: String,
+    pub hub_vpc: String,
+    /// The endpoint the records point at.
+    pub endpoint: String,
+    pub records: Vec<RecordPlan>,
+    /// VPCs the zone is associated with directly.
+    pub associations: Vec<String>,
+    /// Cross-account associations: authorized by the zone's owner, then
+    /// associated by the VPC's owner.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authorizations: Vec<ZoneAuthorization>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordPlan {
+    pub name: String,
+    /// `A`, an alias to the endpoint's regional DNS name.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The endpoint ID (`<vpc>/<service>`) whose DNS name the alias targets.
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ZoneAuthorization {
+    pub vpc: String,
+    pub account: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilePlan {
+    /// `<account>/<region>`.
+    pub id: String,
+    pub name: String,
+    pub account: String,
+    pub region: String,
+    /// Hosted zone IDs held by the Profile.
+    pub zones: Vec<String>,
+    /// Accounts the Profile is shared with by RAM.
+    pub shared_with_accounts: Vec<String>,
+    pub associations: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolverEndpointPlan {
+    /// `<vpc>/inbound` or `<vpc>/outbound`.
+    pub id: String,
+    pub vpc: String,
+    pub account: String,
+    pub region: String,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// One IP per subnet, in the `endpoints` tier.
+    pub subnets: Vec<Net>,
+    pub security_group: SecurityGroupPlan,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolverRulePlan {
+    /// `<hub vpc>/<domain>`.
+    pub id: String,
+    pub domain: String,
+    pub account: String,
+    pub region: String,
+    /// The outbound endpoint that sends the queries.
+    pub resolver_endpoint: String,
+    /// The inbound endpoint whose IPs answer.
+    pub target_endpoint: String,
+    pub shared_with_accounts: Vec<String>,
+    pub associations: Vec<String>,
+}
+
+const DNS_PORT: u16 = 53;
+
+pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) -> DnsPlan {
+    let mode = cx.topo.dns.as_ref().map(|d| d.mode);
+    let mut plan = DnsPlan { mode, ..DnsPlan::default() };
+    let Some(mode) = mode else { return plan };
+    let account_of = |vpc: &str| cx.vpcs.get(vpc).map(|v| v.account.clone()).unwrap_or_default();
+    // names each VPC answers itself (local endpoints with private DNS on)
+    let mut local: BTreeMap<(&str, String), &str> = BTreeMap::new();
+    for e in endpoints.iter().filter(|e| e.private_dns) {
+        for (zone, ..) in catalog::service(&e.service).map(|s| s.zones_in(&e.region)).unwrap_or_default() {
+            local.insert((e.vpc.as_str(), zone), e.id.as_str());
+        }
+    }
+    let mut served: BTreeMap<(String, String), String> = BTreeMap::new();
+    for e in endpoints.iter().filter(|e| !e.shared_with.is_empty()) {
+        let Some(service) = catalog::service(&e.service) else { continue };
+        for (zone, apex, wildcard) in service.zones_in(&e.region) {
+            let mut records = Vec::new();
+            if apex {
+                records.push(RecordPlan { name: zone.clone(), kind: "A".into(), target: e.id.clone() });
+            }
+            if wildcard {
+                records.push(RecordPlan { name: format!("*.{zone}"), kind: "A".into(), target: e.id.clone() });
+            }
+            for consumer in &e.shared_with {
+                let share_at = share_path(cx, &e.vpc, consumer);
+                if let Some(own) = local.get(&(consumer.as_str(), zone.clone())) {
+                    out.push(
+                        Finding::at(
+                            Rule::Lp032,
+                            &share_at,
+                            format!("hub `{}` would serve `{zone}` to VPC `{consumer}`, whose own endpoint `{own}` answers it with private DNS on", e.vpc),
+                        )
+                        .hint(format!("drop `{}` from the endpoints of `{consumer}`, or `{consumer}` from this `share`", e.service)),
+                    );
+                }
+                if let Some(other) = served.insert((consumer.clone(), zone.clone()), e.vpc.clone())
+                    && other != e.vpc {
+                        out.push(
+                            Finding::at(Rule::Lp033, &share_at, format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc))
+                                .hint("a name can resolve to one hub only; share it from one of them")
+                                .related(Anchor::Value(share_path(cx, &other, consumer)), "the other hub's share"),
+                        );
+                    }
+            }
+            let (associations, authorizations) = match mode {
+                DnsMode::Association => {
+                    let hub_account = account_of(&e.vpc);
+                    let mut assoc = vec![e.vpc.clone()];
+                    assoc.extend(e.shared_with.iter().cloned());
+                    let auth = e
+                        .shared_with
+                        .iter()
+                        .filter(|c| account_of(c) != hub_account)
+                        .map(|c| ZoneAuthorization { vpc: c.clone(), account: account_of(c) })
+                        .collect();
+                    (assoc, auth)
+                }
+                DnsMode::Profile | DnsMode::Resolver => (vec![e.vpc.clone()], Vec::new()),
+            };
+            plan.hosted_zones.push(HostedZonePlan {
+                id: format!("{}/{zone}", e.vpc),
+                name: zone,
+                account: e.account.clone(),
+                region: e.region.clone(),
+                hub_vpc: e.vpc.clone(),
+                endpoint: e.id.clone(),
+                records,
+                associations,
+                authorizations,
+            });
+        }
+    }
+    plan.hosted_zones.sort_by(|a, b| a.id.cmp(&b.id));
+    match mode {
+        DnsMode::Association => {}
+        DnsMode::Profile => plan.profiles = profiles(cx, &plan.hosted_zones, endpoints, out),
+        DnsMode::Resolver => resolver(cx, endpoints, &mut plan, out),
+    }
+    plan
+}
+
+fn share_path(cx: &Ctx<'_>, hub: &str, consumer: &str) -> Pointer {
+    for (i, g) in cx.topo.endpoints.iter().enumerate() {
+        if g.vpc == hub
+            && let Some(j) = g.share.iter().position(|s| s == consumer) {
+                return Pointer::root().key("endpoints").index(i).key("share").index(j);
+            }
+    }
+    Pointer::root().key("endpoints")
+}
+
+/// One Profile per hub account and consumer region.
+fn profiles(cx: &Ctx<'_>, zones: &[HostedZonePlan], endpoints: &[EndpointPlan], out: &mut Vec<Finding>) -> Vec<ProfilePlan> {
+    let mut by_key: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for z in zones {
+        let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
+        for c in &e.shared_with {
+            let Some(cv) = cx.vpcs.get(c) else { continue };
+            let entry = by_key.entry((z.account.clone(), cv.region.clone())).or_default();
+            entry.0.insert(z.id.clone());
+            entry.1.insert(c.clone());
+        }
+    }
+    let mut owner_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut out_profiles = Vec::new();
+    for ((account, region), (zones, vpcs)) in by_key {
+        for v in &vpcs {
+            if let Some(first) = owner_of.insert(v.clone(), account.clone()) {
+                out.push(
+                    Finding::at_key(
+                        Rule::Lp035,
+                        &Pointer::root().key("vpcs").key(v),
+                        format!("VPC `{v}` is served by hubs of accounts `{first}` and `{account}`; it would need two Route 53 Profiles, and a VPC can have one"),
+                    )
+                    .hint("serve this VPC from hubs of one account, or use `dns.mode: association`"),
+                );
+            }
+        }
+        let shared_with_accounts: BTreeSet<String> =
+            vpcs.iter().filter_map(|v| cx.vpcs.get(v)).map(|v| v.account.clone()).filter(|a| *a != account).collect();
+        out_profiles.push(ProfilePlan {
+            id: format!("{account}/{region}"),
+            name: format!("{}-{account}-{region}", cx.topo.name),
+            account,
+            region,
+            zones: zones.into_iter().collect(),
+            shared_with_accounts: shared_with_accounts.into_iter().collect(),
+            associations: vpcs.into_iter().collect(),
+        });
+    }
+    out_profiles
+}
+
+fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &mut Vec<Finding>) {
+    let mut hubs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in endpoints.iter().filter(|e| !e.shared_with.is_empty()) {
+        hubs.entry(e.vpc.as_str()).or_default().extend(e.shared_with.iter().map(String::as_str));
+    }
+    for (hub, consumers) in &hubs {
+        let Some(hv) = cx.vpcs.get(*hub) else { continue };
+        let subnets: Vec<Net> = hv.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect();
+        if subnets.len() < 2 {
+            out.push(
+                Finding::at(Rule::Lp036, &Pointer::root().key("vpcs").key(hub).key("azs"), format!("hub `{hub}` has {} AZ; resolver endpoints need two", subnets.len()))
+                    .hint("give the hub VPC at least two AZ IDs"),
+            );
+        }
+        let mut sources: Vec<Net> = std::iter::once(hv.cidr).chain(consumers.iter().filter_map(|c| cx.vpcs.get(*c).map(|v| v.cidr))).collect();
+        sources.extend(cx.on_premises.iter().copied());
+        let mut sg = super::endpoints::security_group(&format!("{hub}-resolver"), &sources, DNS_PORT, cx.quotas.security_group_inbound_rules / 2);
+        // DNS is served over UDP and TCP: every rule twice
+        let udp: Vec<_> = sg.ingress.iter().map(|i| super::Ingress { protocol: "udp".into(), ..i.clone() }).collect();
+        sg.ingress.extend(udp);
+        for direction in ["inbound", "outbound"] {
+            plan.resolver_endpoints.push(ResolverEndpointPlan {
+                id: format!("{hub}/{direction}"),
+                vpc: (*hub).to_owned(),
+                account: hv.account.clone(),
+                region: hv.region.clone(),
+                direction: direction.into(),
+                subnets: subnets.clone(),
+                security_group: if direction == "inbound" { sg.clone() } else { super::endpoints::security_group(&format!("{hub}-resolver-out"), &[], DNS_PORT, 1) },
+            });
+        }
+    }
+    for z in &plan.hosted_zones {
+        let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
+        let same_region: Vec<String> =
+            e.shared_with.iter().filter(|c| cx.vpcs.get(*c).is_some_and(|v| v.region == e.region)).cloned().collect();
+        let shared_with_accounts: BTreeSet<String> =
+            same_region.iter().filter_map(|c| cx.vpcs.get(c)).map(|v| v.account.clone()).filter(|a| *a != z.account).collect();
+        plan.resolver_rules.push(ResolverRulePlan {
+            id: z.id.clone(),
+            domain: z.name.clone(),
+            account: z.account.clone(),
+            region: z.region.clone(),
+            resolver_endpoint: format!("{}/outbound", z.hub_vpc),
+            target_endpoint: format!("{}/inbound", z.hub_vpc),
+            shared_with_accounts: shared_with_accounts.into_iter().collect(),
+            associations: same_region,
+        });
+    }
+}

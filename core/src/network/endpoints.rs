@@ -1,0 +1,175 @@
+//! The endpoint plan: per VPC, its interface endpoints (one ENI per AZ in
+//! the `endpoints` tier) and gateway endpoints (route-table entries), each
+//! interface endpoint with a security group admitting TCP 443 only from its
+//! planned consumers, and an endpoint policy.
+
+use super::{Ctx, Ingress, SecurityGroupPlan};
+use crate::catalog::{self, EndpointKind};
+use crate::cidr::aggregate::aggregate;
+use crate::cidr::Net;
+use crate::diagnostic::{Finding, Rule};
+use crate::source::Pointer;
+use crate::spec::{DnsMode, EndpointPolicy};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointPlan {
+    /// Stable ID, `<vpc>/<service>`.
+    pub id: String,
+    pub vpc: String,
+    pub account: String,
+    pub region: String,
+    /// The short name, e.g. `sts`.
+    pub service: String,
+    /// e.g. `com.amazonaws.us-east-1.sts`.
+    pub service_name: String,
+    #[serde(rename = "type")]
+    pub kind: EndpointKind,
+    /// On for local endpoints; off for hub endpoints whose names are served
+    /// to other VPCs by the DNS plan.
+    pub private_dns: bool,
+    /// Interface endpoints: the `endpoints` tier subnets, one per AZ.
+    pub subnets: Vec<Net>,
+    /// Gateway endpoints: the tiers whose route tables get the entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub route_table_tiers: Vec<String>,
+    /// Interface endpoints only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group: Option<SecurityGroupPlan>,
+    /// The endpoint policy document.
+    pub policy: Value,
+    /// VPCs this hub endpoint serves besides its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_with: Vec<String>,
+}
+
+pub const HTTPS: u16 = 443;
+
+pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
+    let mut plans = Vec::new();
+    for (i, g) in cx.topo.endpoints.iter().enumerate() {
+        let gp = Pointer::root().key("endpoints").index(i);
+        let Some(vpc) = cx.vpcs.get(&g.vpc) else { continue };
+        if !g.share.is_empty() && cx.topo.dns.is_none() {
+            out.push(
+                Finding::at(Rule::Lp001, &gp.key("share"), format!("endpoints of VPC `{}` are shared, but `dns.mode` is not set", g.vpc))
+                    .hint("add `dns: { mode: profile }` (or `association`, `resolver`) so consumer VPCs resolve the hub's names"),
+            );
+        }
+        for (j, short) in g.services.iter().enumerate() {
+            let sp = gp.key("services").index(j);
+            let Some(service) = catalog::service(short) else { continue };
+            if !service.offered_in(&vpc.region) {
+                out.push(
+                    Finding::at(Rule::Lp030, &sp, format!("service `{short}` is not offered in {}", vpc.region))
+                        .hint(format!("it is offered in {}", crate::suggest::list(service.regions.unwrap_or_default().iter().copied(), 8))),
+                );
+                continue;
+            }
+            if service.kind == EndpointKind::Gateway && !g.share.is_empty() {
+                out.push(
+                    Finding::at(Rule::Lp034, &sp, format!("`{short}` is a gateway endpoint; it cannot serve other VPCs than `{}`", g.vpc))
+                        .hint("list it in an endpoints entry of each VPC that needs it, without `share`"),
+                );
+            }
+            let shared_with: Vec<String> = g.share.iter().filter(|s| cx.vpcs.contains_key(*s)).cloned().collect();
+            let security_group = (service.kind == EndpointKind::Interface).then(|| {
+                let mut consumers: Vec<Net> = std::iter::once(vpc.cidr).chain(shared_with.iter().filter_map(|s| cx.vpcs.get(s).map(|v| v.cidr))).collect();
+                if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
+                    consumers.extend(cx.on_premises.iter().copied());
+                }
+                security_group(&format!("{}-{}", g.vpc, short), &consumers, HTTPS, cx.quotas.security_group_inbound_rules)
+            });
+            let subnets = if service.kind == EndpointKind::Interface {
+                vpc.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect()
+            } else {
+                Vec::new()
+            };
+            let route_table_tiers = if service.kind == EndpointKind::Gateway {
+                let mut tiers: Vec<String> = vpc.subnets.iter().map(|s| s.tier.clone()).filter(|t| t != "transit").collect();
+                tiers.dedup();
+                tiers
+            } else {
+                Vec::new()
+            };
+            let policy = policy(cx, g.policy, &gp.key("policy"), out);
+            plans.push(EndpointPlan {
+                id: format!("{}/{short}", g.vpc),
+                vpc: g.vpc.clone(),
+                account: vpc.account.clone(),
+                region: vpc.region.clone(),
+                service: (*short).clone(),
+                service_name: service.service_name(&vpc.region),
+                kind: service.kind,
+                private_dns: shared_with.is_empty() && service.has_dns(),
+                subnets,
+                route_table_tiers,
+                security_group,
+                policy,
+                shared_with,
+            });
+        }
+    }
+    plans.sort_by(|a, b| a.id.cmp(&b.id));
+    plans
+}
+
+/// A security group admitting `port` from exactly `consumers`, aggregated;
+/// past the inbound-rule quota the CIDRs go into a managed prefix list.
+pub fn security_group(name: &str, consumers: &[Net], port: u16, rule_quota: u32) -> SecurityGroupPlan {
+    let cidrs = aggregate(consumers);
+    if cidrs.len() > usize::try_from(rule_quota).unwrap_or(usize::MAX) {
+        let list = format!("{name}-consumers");
+        return SecurityGroupPlan {
+            ingress: vec![Ingress { cidr: None, prefix_list: Some(list.clone()), port, protocol: "tcp".into() }],
+            prefix_list: Some(super::PrefixListPlan { name: list, max_entries: u32::try_from(cidrs.len()).unwrap_or(u32::MAX), entries: cidrs }),
+        };
+    }
+    SecurityGroupPlan {
+        ingress: cidrs.into_iter().map(|c| Ingress { cidr: Some(c), prefix_list: None, port, protocol: "tcp".into() }).collect(),
+        prefix_list: None,
+    }
+}
+
+fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut Vec<Finding>) -> Value {
+    let org = cx.topo.organization.as_ref().map(|o| o.id.clone());
+    let kind = asked.unwrap_or(if org.is_some() { EndpointPolicy::Organization } else { EndpointPolicy::Accounts });
+    match (kind, org) {
+        (EndpointPolicy::Organization, Some(org)) => json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "OrganizationPrincipalsOnly",
+                "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                "Condition": { "StringEquals": { "aws:PrincipalOrgID": org } }
+            }]
+        }),
+        (EndpointPolicy::Organization, None) => {
+            out.push(
+                Finding::at(Rule::Lp010, at, "endpoint policy `organization` needs `organization.id`")
+                    .hint("add `organization: { id: o-… }`, or use `policy: accounts`"),
+            );
+            Value::Null
+        }
+        (EndpointPolicy::Accounts, _) => {
+            let ids: Vec<&str> = cx.topo.accounts.values().map(|a| a.id.as_str()).collect();
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "TopologyAccountsOnly",
+                    "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                    "Condition": { "StringEquals": { "aws:PrincipalAccount": ids } }
+                }]
+            })
+        }
+        (EndpointPolicy::FullAccess, _) => {
+            out.push(
+                Finding::at(Rule::Lp050, at, "endpoint policy `full-access` admits any principal of any account")
+                    .hint("use `organization` or `accounts` unless callers outside the topology need this endpoint"),
+            );
+            json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*" }] })
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The network plans built on the address plan: endpoints, DNS, routing and
+//! IAM, then the checks over them: the reachability proof, the quotas and
+//! the security warnings. Each planner reads the plans before it; none
+//! re-derives what an earlier one decided.
+
+pub mod dns;
+pub mod endpoints;
+pub mod iam;
+mod limits;
+pub mod reachability;
+pub mod routing;
+mod security;
+
+pub use limits::Limits;
+
+use crate::cidr::Net;
+use crate::diagnostic::Finding;
+use crate::plan::VpcPlan;
+use crate::spec::Topology;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What every planner reads.
+pub struct Ctx<'a> {
+    pub topo: &'a Topology,
+    pub vpcs: &'a BTreeMap<String, VpcPlan>,
+    /// `dns.onPremises.cidrs`, parsed.
+    pub on_premises: Vec<Net>,
+    pub quotas: Limits,
+}
+
+/// A security group's inbound rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityGroupPlan {
+    pub ingress: Vec<Ingress>,
+    /// Set when the consumers did not fit the inbound-rule quota.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<PrefixListPlan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Ingress {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<Net>,
+    /// The name of a managed prefix list of this plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
+    pub port: u16,
+    /// `tcp` or `udp`.
+    pub protocol: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PrefixListPlan {
+    pub name: String,
+    pub max_entries: u32,
+    pub entries: Vec<Net>,
+}
+
+/// Everything past the address plan.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+pub struct Network {
+    pub endpoints: Vec<endpoints::EndpointPlan>,
+    pub dns: dns::DnsPlan,
+    pub routing: routing::RoutingPlan,
+    pub iam: iam::IamPlan,
+    pub reachability: Vec<reachability::Proof>,
+}
+
+pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Finding>) -> Network {
+    let on_premises = topo
+        .dns
+        .as_ref()
+        .and_then(|d| d.on_premises.as_ref())
+        .map(|o| o.cidrs.iter().filter_map(|c| c.parse().ok()).collect())
+        .unwrap_or_default();
+    let cx = Ctx { topo, vpcs, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
+    let endpoints = endpoints::plan(&cx, out);
+    let dns = dns::plan(&cx, &endpoints, out);
+    let routing = routing::plan(&cx);
+    let iam = iam::plan(&cx, &endpoints);
+    let reachability = reachability::prove(&cx, &endpoints, &dns, &routing, out);
+    limits::check(&cx, &endpoints, &dns, &routing, out);
+    security::check(&cx, out);
+    Network { endpoints, dns, routing, iam, reachability }
+}

@@ -1,0 +1,278 @@
+//! The reachability proof: for every `workloads[].needs` entry, the path a
+//! request takes — the name resolves (zone, Profile or resolver rule) to the
+//! endpoint's ENIs, the route goes there and back, the endpoint's security
+//! group admits the workload's CIDR on 443 — read off the plans, never
+//! re-derived. A failed proof is LP031 naming the first missing link.
+
+use super::dns::DnsPlan;
+use super::endpoints::{EndpointPlan, HTTPS};
+use super::routing::RoutingPlan;
+use super::Ctx;
+use crate::catalog::{self, EndpointKind};
+use crate::cidr::Net;
+use crate::diagnostic::{Finding, Rule};
+use crate::plan::VpcPlan;
+use crate::source::Pointer;
+use crate::spec::{DnsMode, TransitMode};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Proof {
+    pub workload: String,
+    /// The need as written, e.g. `sts@us-east-1`.
+    pub need: String,
+    pub service: String,
+    pub region: String,
+    pub ok: bool,
+    /// The links of the path, in order, when `ok`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<Step>,
+    /// The first missing link, when not `ok`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Step {
+    /// `service`, `endpoint`, `dns`, `route` or `security-group`.
+    pub link: String,
+    pub detail: String,
+}
+
+fn step(link: &str, detail: impl Into<String>) -> Step {
+    Step { link: link.into(), detail: detail.into() }
+}
+
+pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &RoutingPlan, out: &mut Vec<Finding>) -> Vec<Proof> {
+    let mut proofs = Vec::new();
+    for (i, w) in cx.topo.workloads.iter().enumerate() {
+        let Some(wv) = cx.vpcs.get(&w.vpc) else { continue };
+        for (j, need) in w.needs.iter().enumerate() {
+            let (short, region) = match need.split_once('@') {
+                Some((s, r)) => (s, r.to_owned()),
+                None => (need.as_str(), wv.region.clone()),
+            };
+            let Some(service) = catalog::service(short) else { continue };
+            if crate::regions::azs(&region).is_none() {
+                continue;
+            }
+            let mut proof = Proof {
+                workload: w.name.clone(),
+                need: need.clone(),
+                service: short.to_owned(),
+                region: region.clone(),
+                ok: false,
+                path: Vec::new(),
+                reason: None,
+            };
+            let result = if service.offered_in(&region) {
+                path(cx, &w.vpc, wv, service, &region, endpoints, dns, routing)
+            } else {
+                Err((step("service", format!("`{short}` is not offered in {region}")), "choose a region that offers it".to_owned()))
+            };
+            let at = Pointer::root().key("workloads").index(i).key("needs").index(j);
+            match result {
+                Ok(steps) => {
+                    proof.ok = true;
+                    proof.path = steps;
+                }
+                Err((reason, hint)) => {
+                    out.push(
+                        Finding::at(
+                            Rule::Lp031,
+                            &at,
+                            format!("workload `{}` in VPC `{}` cannot reach `{short}` in {region}: {} (missing link: {})", w.name, w.vpc, reason.detail, reason.link),
+                        )
+                        .hint(hint),
+                    );
+                    proof.reason = Some(reason);
+                }
+            }
+            proofs.push(proof);
+        }
+    }
+    proofs
+}
+
+type Missing = (Step, String);
+
+#[allow(clippy::too_many_arguments)]
+fn path(
+    cx: &Ctx<'_>,
+    w: &str,
+    wv: &VpcPlan,
+    service: &catalog::Service,
+    region: &str,
+    endpoints: &[EndpointPlan],
+    dns: &DnsPlan,
+    routing: &RoutingPlan,
+) -> Result<Vec<Step>, Missing> {
+    let short = service.short;
+    // 1. a local endpoint answers with its own private DNS (or route table)
+    if let Some(e) = endpoints.iter().find(|e| e.vpc == w && e.service == short && e.region == region) {
+        if e.kind == EndpointKind::Gateway {
+            return Ok(vec![
+                step("endpoint", format!("gateway endpoint `{}` ({})", e.id, e.service_name)),
+                step("route", format!("the route tables of tiers {} of `{w}` send `{short}` traffic to it", e.route_table_tiers.join(", "))),
+            ]);
+        }
+        let mut steps = vec![step("dns", format!("private DNS of endpoint `{}` answers {} in `{w}`", e.id, names(service, region)))];
+        steps.push(step("endpoint", format!("`{}` ENIs in {}", e.id, list(&e.subnets))));
+        steps.push(step("route", format!("local to `{w}`")));
+        steps.push(admits(e, wv.cidr)?);
+        return Ok(steps);
+    }
+    if service.kind == EndpointKind::Gateway {
+        return Err((
+            step("endpoint", format!("`{short}` is a gateway endpoint and `{w}` has none of its own")),
+            format!("add `{short}` to an endpoints entry of `{w}`: gateway endpoints serve only their own VPC"),
+        ));
+    }
+    // 2. a hub shares it with this VPC
+    let Some(e) = endpoints.iter().find(|e| e.service == short && e.region == region && e.shared_with.iter().any(|s| s == w)) else {
+        let hub = endpoints.iter().find(|e| e.service == short && e.region == region && !e.shared_with.is_empty());
+        let hint = match hub {
+            Some(h) => format!("add `{w}` to the `share` of the endpoints of `{}`", h.vpc),
+            None if wv.region == region => format!("add `{short}` to the endpoints of `{w}`, or share it from a hub in {region}"),
+            None => format!("add `{short}` to the endpoints of a hub VPC in {region} and share it with `{w}`"),
+        };
+        return Err((step("endpoint", format!("no endpoint serves `{short}` in {region} to `{w}`")), hint));
+    };
+    let hv = cx.vpcs.get(&e.vpc).ok_or_else(|| (step("endpoint", format!("hub `{}` is not planned", e.vpc)), String::new()))?;
+    let mut steps = vec![resolves(w, wv, e, service, region, dns)?];
+    steps.push(step("endpoint", format!("`{}` ENIs in hub `{}` {}", e.id, e.vpc, list(&e.subnets))));
+    steps.push(route(cx, w, wv, &e.vpc, hv, routing)?);
+    steps.push(admits(e, wv.cidr)?);
+    Ok(steps)
+}
+
+fn names(service: &catalog::Service, region: &str) -> String {
+    service
+        .zones_in(region)
+        .iter()
+        .map(|(z, apex, wildcard)| match (apex, wildcard) {
+            (true, true) => format!("{z} and *.{z}"),
+            (false, true) => format!("*.{z}"),
+            _ => z.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list(nets: &[Net]) -> String {
+    nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// How the hub's names resolve in the workload's VPC, by `dns.mode`.
+fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service, region: &str, dns: &DnsPlan) -> Result<Step, Missing> {
+    if !service.has_dns() {
+        return Err((step("dns", format!("`{}` has no private DNS name a hub can serve", service.short)), "give the VPC an endpoint of its own".into()));
+    }
+    let zones: Vec<_> = dns.hosted_zones.iter().filter(|z| z.endpoint == e.id).collect();
+    if zones.is_empty() {
+        return Err((step("dns", format!("no hosted zone serves `{}`'s names", e.id)), "set `dns.mode`".into()));
+    }
+    let names = names(service, region);
+    match dns.mode {
+        None => Err((step("dns", "`dns.mode` is not set".to_owned()), "add `dns: { mode: profile }`".into())),
+        Some(DnsMode::Association) => {
+            if let Some(z) = zones.iter().find(|z| !z.associations.iter().any(|a| a == w)) {
+                return Err((step("dns", format!("zone `{}` is not associated with `{w}`", z.name)), format!("share the endpoint with `{w}`")));
+            }
+            Ok(step("dns", format!("{names} resolve through zones associated with `{w}`")))
+        }
+        Some(DnsMode::Profile) => {
+            let profile = dns.profiles.iter().find(|p| p.associations.iter().any(|a| a == w) && zones.iter().all(|z| p.zones.contains(&z.id)));
+            match profile {
+                Some(p) => Ok(step("dns", format!("{names} resolve through Route 53 Profile `{}` associated with `{w}`", p.name))),
+                None => Err((step("dns", format!("no Route 53 Profile associated with `{w}` holds {names}")), format!("share the endpoint with `{w}`"))),
+            }
+        }
+        Some(DnsMode::Resolver) => {
+            if wv.region != e.region {
+                return Err((
+                    step("dns", format!("resolver rules are regional: `{w}` is in {}, the hub's rules in {}", wv.region, e.region)),
+                    "use `dns.mode: profile` or `association` for consumers in other regions, or a hub in their region".into(),
+                ));
+            }
+            if let Some(z) = zones.iter().find(|z| !dns.resolver_rules.iter().any(|r| r.id == z.id && r.associations.iter().any(|a| a == w))) {
+                return Err((step("dns", format!("no resolver rule for `{}` is associated with `{w}`", z.name)), format!("share the endpoint with `{w}`")));
+            }
+            Ok(step("dns", format!("{names} forward by resolver rules associated with `{w}` to the inbound resolver of `{}`", e.vpc)))
+        }
+    }
+}
+
+/// The route from the workload's VPC to the hub and back.
+fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &RoutingPlan) -> Result<Step, Missing> {
+    let attach_hint = |v: &str| format!("add `{v}` to `transit.attach`");
+    match routing.mode {
+        None => Err((step("route", format!("`{w}` and hub `{h}` are not connected: there is no `transit`")), "add a `transit` section attaching both".into())),
+        Some(TransitMode::TransitGateway) => {
+            for v in [w, h] {
+                if routing.attachment(v).is_none() {
+                    return Err((step("route", format!("`{v}` is not attached to a transit gateway")), attach_hint(v)));
+                }
+            }
+            if !routing.table_routes(w, h, hv.cidr, &hv.region) {
+                let seg = cx.vpcs.get(w).and_then(|v| v.segment.clone()).unwrap_or_else(|| "default".into());
+                return Err((
+                    step("route", format!("the TGW route table of `{w}` (segment `{seg}`) has no route to hub `{h}`")),
+                    "let the segments reach each other in `transit.segments`, or share from a hub that serves this segment".into(),
+                ));
+            }
+            if !routing.table_routes(h, w, wv.cidr, &wv.region) {
+                return Err((step("route", format!("the TGW route table of hub `{h}` has no route back to `{w}`")), format!("share the hub's endpoints with `{w}`")));
+            }
+            for (from, to, cidr) in [(w, h, hv.cidr), (h, w, wv.cidr)] {
+                if routing.vpc_route(from, cidr).is_none() {
+                    return Err((step("route", format!("the route tables of `{from}` have no route to `{to}` ({cidr})")), String::new()));
+                }
+            }
+            let via = if wv.region == hv.region {
+                format!("tgw/{}", wv.region)
+            } else {
+                format!("tgw/{} → peering → tgw/{}", wv.region, hv.region)
+            };
+            Ok(step("route", format!("`{w}` ({}) → {via} → `{h}` ({}), and back", wv.cidr, hv.cidr)))
+        }
+        Some(TransitMode::VpcPeering) => {
+            let there = routing.vpc_route(w, hv.cidr).filter(|r| r.target.starts_with("pcx/"));
+            let back = routing.vpc_route(h, wv.cidr).filter(|r| r.target.starts_with("pcx/"));
+            match (there, back) {
+                (Some(r), Some(_)) => Ok(step("route", format!("`{w}` → `{}` → `{h}`, and back", r.target))),
+                _ => Err((step("route", format!("no VPC peering routes between `{w}` and hub `{h}`")), format!("{} and {}", attach_hint(w), attach_hint(h)))),
+            }
+        }
+    }
+}
+
+/// The endpoint's security group admits the workload's CIDR on 443.
+fn admits(e: &EndpointPlan, cidr: Net) -> Result<Step, Missing> {
+    let Some(sg) = &e.security_group else { return Err((step("security-group", format!("`{}` has no security group", e.id)), String::new())) };
+    let by_rule = sg.ingress.iter().any(|i| i.port == HTTPS && i.cidr.is_some_and(|c| c.contains(cidr)));
+    let by_list = sg.prefix_list.as_ref().is_some_and(|l| l.entries.iter().any(|c| c.contains(cidr)));
+    if by_rule || by_list {
+        Ok(step("security-group", format!("`{}` admits {cidr} on TCP 443", e.id)))
+    } else {
+        Err((step("security-group", format!("the security group of `{}` does not admit {cidr} on 443", e.id)), "share the endpoint with the workload's VPC".into()))
+    }
+}
+
+impl Proof {
+    /// The proof in words, for `plan explain`.
+    pub fn to_text(&self) -> String {
+        let mut s = format!("{} needs {} in {}: ", self.workload, self.service, self.region);
+        if self.ok {
+            s.push_str("reachable\n");
+            for (i, st) in self.path.iter().enumerate() {
+                s.push_str(&format!("  {}. {:<15} {}\n", i + 1, st.link, st.detail));
+            }
+        } else if let Some(r) = &self.reason {
+            s.push_str(&format!("NOT reachable\n  missing link: {}: {}\n", r.link, r.detail));
+        }
+        s
+    }
+}

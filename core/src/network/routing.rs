@@ -1,0 +1,331 @@
+//! The routing plan.
+//!
+//! `transit-gateway`: a TGW per region that has attached VPCs, owned by
+//! `transit.owner` and shared by RAM with the other accounts; each VPC
+//! attached in its `transit` subnets. Route tables per segment (VPCs reach
+//! their own segment, segments `transit.segments` lets them reach, and the
+//! hubs that serve them) and one `hubs` table (hubs reach every VPC they
+//! serve). TGWs of different regions are peered in a full mesh, with static
+//! routes over the peering and a `peering` table for what arrives. VPC
+//! route tables get one entry per aggregated destination, via the TGW.
+//!
+//! `vpc-peering`: a peering for every pair of attached VPCs whose tables
+//! would route to each other, with routes both ways.
+
+use super::Ctx;
+use crate::cidr::aggregate::aggregate;
+use crate::cidr::{FreeSpace, Net};
+use crate::spec::TransitMode;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoutingPlan {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<TransitMode>,
+    pub transit_gateways: Vec<TransitGatewayPlan>,
+    pub attachments: Vec<AttachmentPlan>,
+    pub tgw_peerings: Vec<TgwPeeringPlan>,
+    pub vpc_peerings: Vec<VpcPeeringPlan>,
+    /// Entries of the VPCs' own route tables (all their tiers).
+    pub vpc_routes: Vec<VpcRoutePlan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitGatewayPlan {
+    /// `tgw/<region>`.
+    pub id: String,
+    pub region: String,
+    pub account: String,
+    /// A private ASN, unique per TGW of the topology.
+    pub asn: u32,
+    pub shared_with_accounts: Vec<String>,
+    pub route_tables: Vec<TgwRouteTablePlan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TgwRouteTablePlan {
+    /// `tgw/<region>/<name>`.
+    pub id: String,
+    /// A segment's name, `hubs` or `peering`.
+    pub name: String,
+    /// VPCs (or peering IDs) whose attachments use this table.
+    pub associations: Vec<String>,
+    /// VPCs whose routes propagate into this table.
+    pub propagations: Vec<String>,
+    pub static_routes: Vec<StaticRoute>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StaticRoute {
+    pub cidr: Net,
+    /// The TGW peering the route points at.
+    pub peering: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentPlan {
+    pub vpc: String,
+    pub transit_gateway: String,
+    pub account: String,
+    pub region: String,
+    /// The VPC's `transit` tier subnets.
+    pub subnets: Vec<Net>,
+    pub route_table: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TgwPeeringPlan {
+    /// `peering/<region>/<region>`.
+    pub id: String,
+    pub requester: String,
+    pub accepter: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VpcPeeringPlan {
+    /// `pcx/<vpc>/<vpc>`.
+    pub id: String,
+    pub requester: String,
+    pub accepter: String,
+    pub cross_account: bool,
+    pub cross_region: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VpcRoutePlan {
+    pub vpc: String,
+    pub destination: Net,
+    /// A TGW ID or a VPC peering ID.
+    pub target: String,
+}
+
+const HUBS: &str = "hubs";
+const PEERING: &str = "peering";
+const DEFAULT_SEGMENT: &str = "default";
+const FIRST_PRIVATE_ASN: u32 = 64512;
+
+/// Which route table each attached VPC uses and which VPCs each table reaches.
+struct Tables {
+    table_of: BTreeMap<String, String>,
+    reaches: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn tables(cx: &Ctx<'_>) -> Tables {
+    let Some(t) = &cx.topo.transit else { return Tables { table_of: BTreeMap::new(), reaches: BTreeMap::new() } };
+    let attached: Vec<&String> = t.attach.iter().filter(|v| cx.vpcs.contains_key(*v)).collect();
+    let mut hub_consumers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for g in cx.topo.endpoints.iter().filter(|g| !g.share.is_empty()) {
+        hub_consumers.entry(g.vpc.as_str()).or_default().extend(g.share.iter().map(String::as_str));
+    }
+    let segment = |v: &str| cx.vpcs.get(v).and_then(|p| p.segment.clone()).unwrap_or_else(|| DEFAULT_SEGMENT.into());
+    let mut allowed: BTreeSet<(String, String)> = BTreeSet::new();
+    for (from, policy) in t.segments.iter().flatten() {
+        for to in &policy.reaches {
+            allowed.insert((from.clone(), to.clone()));
+            allowed.insert((to.clone(), from.clone()));
+        }
+    }
+    let table_of: BTreeMap<String, String> = attached
+        .iter()
+        .map(|v| ((*v).clone(), if hub_consumers.contains_key(v.as_str()) { HUBS.to_owned() } else { segment(v) }))
+        .collect();
+    let mut reaches: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let tables: BTreeSet<&String> = table_of.values().collect();
+    for table in tables {
+        let set = reaches.entry(table.clone()).or_default();
+        for y in &attached {
+            let ok = if table == HUBS {
+                hub_consumers.contains_key(y.as_str()) || hub_consumers.values().any(|c| c.contains(y.as_str()))
+            } else if let Some(consumers) = hub_consumers.get(y.as_str()) {
+                // a hub is reached by the segments of the VPCs it serves
+                consumers.iter().any(|c| table_of.get(*c).is_some_and(|tc| tc == table))
+            } else {
+                let sy = segment(y);
+                sy == *table || allowed.contains(&(table.clone(), sy))
+            };
+            if ok {
+                set.insert((*y).clone());
+            }
+        }
+    }
+    Tables { table_of, reaches }
+}
+
+pub fn plan(cx: &Ctx<'_>) -> RoutingPlan {
+    let Some(transit) = &cx.topo.transit else { return RoutingPlan::default() };
+    let t = tables(cx);
+    let mut plan = RoutingPlan { mode: Some(transit.mode), ..RoutingPlan::default() };
+    match transit.mode {
+        TransitMode::TransitGateway => transit_gateways(cx, &t, &mut plan),
+        TransitMode::VpcPeering => peerings(cx, &t, &mut plan),
+    }
+    plan
+}
+
+fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
+    let owner = cx.topo.transit.as_ref().and_then(|tr| tr.owner.clone()).unwrap_or_default();
+    let region_of = |v: &str| cx.vpcs.get(v).map(|p| p.region.clone()).unwrap_or_default();
+    let regions: BTreeSet<String> = t.table_of.keys().map(|v| region_of(v)).collect();
+    let tgw = |r: &str| format!("tgw/{r}");
+    let peering = |a: &str, b: &str| if a < b { format!("peering/{a}/{b}") } else { format!("peering/{b}/{a}") };
+    for (i, a) in regions.iter().enumerate() {
+        for b in regions.iter().skip(i + 1) {
+            plan.tgw_peerings.push(TgwPeeringPlan { id: peering(a, b), requester: tgw(a), accepter: tgw(b) });
+        }
+    }
+    for (asn, region) in (FIRST_PRIVATE_ASN..).zip(regions.iter()) {
+        let local: Vec<&String> = t.table_of.keys().filter(|v| region_of(v) == *region).collect();
+        let shared: BTreeSet<String> =
+            local.iter().filter_map(|v| cx.vpcs.get(*v)).map(|p| p.account.clone()).filter(|a| *a != owner).collect();
+        let mut route_tables = Vec::new();
+        let names: BTreeSet<&String> = local.iter().filter_map(|v| t.table_of.get(*v)).collect();
+        let mut peering_propagations: BTreeSet<String> = BTreeSet::new();
+        for name in names {
+            let reached = t.reaches.get(name).cloned().unwrap_or_default();
+            let associations: Vec<String> = local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
+            let propagations: Vec<String> = reached.iter().filter(|y| region_of(y) == *region).cloned().collect();
+            let mut remote: BTreeMap<String, Vec<Net>> = BTreeMap::new();
+            for y in reached.iter().filter(|y| region_of(y) != *region) {
+                if let Some(p) = cx.vpcs.get(y) {
+                    remote.entry(p.region.clone()).or_default().push(p.cidr);
+                }
+            }
+            let static_routes = remote
+                .into_iter()
+                .flat_map(|(r, nets)| {
+                    let via = peering(region, &r);
+                    aggregate(&nets).into_iter().map(move |cidr| StaticRoute { cidr, peering: via.clone() })
+                })
+                .collect();
+            route_tables.push(TgwRouteTablePlan { id: format!("{}/{name}", tgw(region)), name: name.clone(), associations, propagations, static_routes });
+        }
+        // what arrives over a peering is routed to the local VPCs any remote table reaches
+        for (v, table) in &t.table_of {
+            if region_of(v) != *region {
+                for y in t.reaches.get(table).into_iter().flatten().filter(|y| region_of(y) == *region) {
+                    peering_propagations.insert(y.clone());
+                }
+            }
+        }
+        if regions.len() > 1 {
+            let associations = regions.iter().filter(|r| *r != region).map(|r| peering(region, r)).collect();
+            route_tables.push(TgwRouteTablePlan {
+                id: format!("{}/{PEERING}", tgw(region)),
+                name: PEERING.into(),
+                associations,
+                propagations: peering_propagations.into_iter().collect(),
+                static_routes: Vec::new(),
+            });
+        }
+        for v in &local {
+            let Some(p) = cx.vpcs.get(*v) else { continue };
+            let table = t.table_of.get(*v).cloned().unwrap_or_default();
+            plan.attachments.push(AttachmentPlan {
+                vpc: (*v).clone(),
+                transit_gateway: tgw(region),
+                account: p.account.clone(),
+                region: region.clone(),
+                subnets: p.subnets.iter().filter(|s| s.tier == "transit").map(|s| s.cidr).collect(),
+                route_table: format!("{}/{table}", tgw(region)),
+            });
+        }
+        plan.transit_gateways.push(TransitGatewayPlan {
+            id: tgw(region),
+            region: region.clone(),
+            account: owner.clone(),
+            asn,
+            shared_with_accounts: shared.into_iter().collect(),
+            route_tables,
+        });
+    }
+    // VPC route tables: one aggregated set of destinations per TGW table
+    let mut per_table: BTreeMap<&String, Vec<Net>> = BTreeMap::new();
+    for (table, reached) in &t.reaches {
+        let nets: Vec<Net> = reached.iter().filter_map(|y| cx.vpcs.get(y).map(|p| p.cidr)).collect();
+        per_table.insert(table, aggregate(&nets));
+    }
+    for (v, table) in &t.table_of {
+        let Some(p) = cx.vpcs.get(v) else { continue };
+        for destination in without(per_table.get(table).map(Vec::as_slice).unwrap_or_default(), p.cidr) {
+            plan.vpc_routes.push(VpcRoutePlan { vpc: v.clone(), destination, target: tgw(&p.region) });
+        }
+    }
+}
+
+/// `blocks` minus `own` (a VPC routes its own CIDR locally).
+fn without(blocks: &[Net], own: Net) -> Vec<Net> {
+    let mut out = Vec::new();
+    for b in blocks {
+        if !b.overlaps(own) {
+            out.push(*b);
+        } else if b.contains(own) && *b != own {
+            let mut f = FreeSpace::new(*b);
+            f.take(own);
+            out.extend(f.blocks());
+        }
+    }
+    out.sort();
+    out
+}
+
+fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
+    let reaches = |x: &str, y: &str| t.table_of.get(x).and_then(|tx| t.reaches.get(tx)).is_some_and(|r| r.contains(y));
+    let attached: Vec<&String> = t.table_of.keys().collect();
+    for (i, a) in attached.iter().enumerate() {
+        for b in attached.iter().skip(i + 1) {
+            if !(reaches(a, b) && reaches(b, a)) {
+                continue;
+            }
+            let (Some(pa), Some(pb)) = (cx.vpcs.get(*a), cx.vpcs.get(*b)) else { continue };
+            let id = format!("pcx/{a}/{b}");
+            plan.vpc_peerings.push(VpcPeeringPlan {
+                id: id.clone(),
+                requester: (*a).clone(),
+                accepter: (*b).clone(),
+                cross_account: pa.account != pb.account,
+                cross_region: pa.region != pb.region,
+            });
+            plan.vpc_routes.push(VpcRoutePlan { vpc: (*a).clone(), destination: pb.cidr, target: id.clone() });
+            plan.vpc_routes.push(VpcRoutePlan { vpc: (*b).clone(), destination: pa.cidr, target: id });
+        }
+    }
+    plan.vpc_routes.sort_by(|x, y| (&x.vpc, x.destination).cmp(&(&y.vpc, y.destination)));
+}
+
+impl RoutingPlan {
+    /// The VPC route of `from` that covers `to`, if any.
+    pub fn vpc_route(&self, from: &str, to: Net) -> Option<&VpcRoutePlan> {
+        self.vpc_routes.iter().find(|r| r.vpc == from && r.destination.contains(to))
+    }
+
+    pub fn attachment(&self, vpc: &str) -> Option<&AttachmentPlan> {
+        self.attachments.iter().find(|a| a.vpc == vpc)
+    }
+
+    /// Whether the TGW table `from`'s attachment uses routes to `to`.
+    pub fn table_routes(&self, from: &str, to: &str, to_cidr: Net, to_region: &str) -> bool {
+        let Some(att) = self.attachment(from) else { return false };
+        let Some(tgw) = self.transit_gateways.iter().find(|g| g.id == att.transit_gateway) else { return false };
+        let Some(table) = tgw.route_tables.iter().find(|t| t.id == att.route_table) else { return false };
+        if att.region == to_region {
+            return table.propagations.iter().any(|p| p == to);
+        }
+        let arrives = self
+            .transit_gateways
+            .iter()
+            .find(|g| g.region == to_region)
+            .and_then(|g| g.route_tables.iter().find(|t| t.name == PEERING))
+            .is_some_and(|t| t.propagations.iter().any(|p| p == to));
+        arrives && table.static_routes.iter().any(|r| r.cidr.contains(to_cidr))
+    }
+}
