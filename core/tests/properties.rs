@@ -54,7 +54,7 @@ fn topology(c: &Case, names: &[usize]) -> String {
     if c.reserved.is_empty() {
         t = t.replace("  reserved:\n", "");
     }
-    t.push_str("vpcs:\n");
+    t.push_str("quotas: { vpcsPerRegion: 1000 }\nvpcs:\n");
     for &i in names {
         t.push_str(&format!("  v{i}: {{ account: a, region: us-east-1, size: {}, azs: 1 }}\n", c.sizes[i]));
     }

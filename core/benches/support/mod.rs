@@ -29,5 +29,14 @@ pub fn topology(n: usize) -> String {
     t.push_str(&format!("transit:\n  mode: transit-gateway\n  owner: acct0\n  attach: [hub, {}]\n", names.join(", ")));
     t.push_str(&format!("endpoints:\n  - vpc: hub\n    services: [sts, lambda, bedrock-runtime]\n    share: [{}]\n", names.join(", ")));
     t.push_str("dns:\n  mode: profile\n");
+    // a topology this large has its quotas raised
+    t.push_str("quotas: { vpcsPerRegion: 1000, vpcsPerProfile: 20000, securityGroupInboundRules: 1000, transitGatewayRoutes: 100000, routesPerRouteTable: 1000 }\n");
+    // every tenth VPC runs a workload that needs the hub's STS
+    t.push_str("workloads:\n");
+    for i in (0..n).step_by(10) {
+        let region = regions[i % regions.len()];
+        t.push_str(&format!("  - {{ name: w{i}, vpc: vpc{i}, needs: [sts@us-east-1, lambda@us-east-1] }}\n"));
+        let _ = region;
+    }
     t
 }

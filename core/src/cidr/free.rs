@@ -69,18 +69,6 @@ impl FreeSpace {
         self.free.iter().enumerate().map(|(p, s)| s.len() as u64 * (1u64 << (32 - p))).sum()
     }
 
-    /// Every free block, in address order.
-    pub fn blocks(&self) -> Vec<Net> {
-        let mut out: Vec<Net> = self
-            .free
-            .iter()
-            .enumerate()
-            .flat_map(|(p, set)| set.iter().map(move |a| Net::new_trunc(*a, u8::try_from(p).unwrap_or(32))))
-            .collect();
-        out.sort();
-        out
-    }
-
     /// The largest free block's prefix length.
     pub fn largest_free(&self) -> Option<u8> {
         (0..=32u8).find(|&p| self.free.get(usize::from(p)).is_some_and(|s| !s.is_empty()))

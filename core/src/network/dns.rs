@@ -148,12 +148,12 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                 records.push(RecordPlan { name: format!("*.{zone}"), kind: "A".into(), target: e.id.clone() });
             }
             for consumer in &e.shared_with {
-                let share_at = share_path(cx, &e.vpc, consumer);
+                let share_at = || share_path(cx, &e.vpc, consumer);
                 if let Some(own) = local.get(&(consumer.as_str(), zone.clone())) {
                     out.push(
                         Finding::at(
                             Rule::Lp032,
-                            &share_at,
+                            &share_at(),
                             format!("hub `{}` would serve `{zone}` to VPC `{consumer}`, whose own endpoint `{own}` answers it with private DNS on", e.vpc),
                         )
                         .hint(format!("drop `{}` from the endpoints of `{consumer}`, or `{consumer}` from this `share`", e.service)),
@@ -162,7 +162,7 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                 if let Some(other) = served.insert((consumer.clone(), zone.clone()), e.vpc.clone())
                     && other != e.vpc {
                         out.push(
-                            Finding::at(Rule::Lp033, &share_at, format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc))
+                            Finding::at(Rule::Lp033, &share_at(), format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc))
                                 .hint("a name can resolve to one hub only; share it from one of them")
                                 .related(Anchor::Value(share_path(cx, &other, consumer)), "the other hub's share"),
                         );

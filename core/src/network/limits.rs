@@ -57,10 +57,16 @@ impl Limits {
     }
 }
 
-/// One figure against one quota.
-fn measure(out: &mut Vec<Finding>, at: &Pointer, what: &str, figure: usize, quota: u32, field: &str) {
+/// One figure against one quota; the place and wording are only built when
+/// there is something to say (this runs once per VPC and endpoint).
+fn measure(out: &mut Vec<Finding>, figure: usize, quota: u32, field: &str, describe: impl FnOnce() -> (Pointer, String)) {
     let figure = u64::try_from(figure).unwrap_or(u64::MAX);
     let quota = u64::from(quota);
+    if figure * 5 < quota * 4 {
+        return;
+    }
+    let (at, what) = describe();
+    let (at, what) = (&at, what.as_str());
     if figure > quota {
         out.push(
             Finding::at(Rule::Lp040, at, format!("{what}: {figure}, over the quota of {quota}"))
@@ -92,35 +98,35 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
         }
     }
     for (v, n) in &per_vpc {
-        measure(out, &vpc_at(v), &format!("interface endpoints in VPC `{v}`"), *n, q.interface_endpoints_per_vpc, "interfaceEndpointsPerVpc");
+        measure(out, *n, q.interface_endpoints_per_vpc, "interfaceEndpointsPerVpc", || (vpc_at(v), format!("interface endpoints in VPC `{v}`")));
     }
     for e in endpoints {
         let Some(sg) = &e.security_group else { continue };
         // a rule referencing a prefix list counts as the list's max entries
         let rules = sg.prefix_list.as_ref().map_or(sg.ingress.len(), |l| usize::try_from(l.max_entries).unwrap_or(usize::MAX));
-        measure(out, &hub_at(&e.vpc), &format!("inbound rules of the security group of `{}`", e.id), rules, q.security_group_inbound_rules, "securityGroupInboundRules");
+        measure(out, rules, q.security_group_inbound_rules, "securityGroupInboundRules", || (hub_at(&e.vpc), format!("inbound rules of the security group of `{}`", e.id)));
     }
     let mut per_account_region: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for (name, v) in cx.vpcs {
         per_account_region.entry((&v.account, &v.region)).or_default().push(name);
-        measure(out, &vpc_at(name), &format!("subnets of VPC `{name}`"), v.subnets.len(), q.subnets_per_vpc, "subnetsPerVpc");
+        measure(out, v.subnets.len(), q.subnets_per_vpc, "subnetsPerVpc", || (vpc_at(name), format!("subnets of VPC `{name}`")));
     }
     for ((account, region), vpcs) in &per_account_region {
         let last = vpcs.last().copied().unwrap_or_default();
-        measure(out, &vpc_at(last), &format!("VPCs of account `{account}` in {region}"), vpcs.len(), q.vpcs_per_region, "vpcsPerRegion");
+        measure(out, vpcs.len(), q.vpcs_per_region, "vpcsPerRegion", || (vpc_at(last), format!("VPCs of account `{account}` in {region}")));
     }
     for z in &dns.hosted_zones {
-        measure(out, &hub_at(&z.hub_vpc), &format!("VPCs associated with zone `{}`", z.name), z.associations.len() + z.authorizations.len(), q.vpcs_per_hosted_zone, "vpcsPerHostedZone");
+        measure(out, z.associations.len() + z.authorizations.len(), q.vpcs_per_hosted_zone, "vpcsPerHostedZone", || (hub_at(&z.hub_vpc), format!("VPCs associated with zone `{}`", z.name)));
     }
     let dns_at = Pointer::root().key("dns").key("mode");
     let mut profiles: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for p in &dns.profiles {
         *profiles.entry((&p.account, &p.region)).or_default() += 1;
-        measure(out, &dns_at, &format!("VPCs associated with Route 53 Profile `{}`", p.name), p.associations.len(), q.vpcs_per_profile, "vpcsPerProfile");
-        measure(out, &dns_at, &format!("hosted zones in Route 53 Profile `{}`", p.name), p.zones.len(), q.zones_per_profile, "zonesPerProfile");
+        measure(out, p.associations.len(), q.vpcs_per_profile, "vpcsPerProfile", || (dns_at.clone(), format!("VPCs associated with Route 53 Profile `{}`", p.name)));
+        measure(out, p.zones.len(), q.zones_per_profile, "zonesPerProfile", || (dns_at.clone(), format!("hosted zones in Route 53 Profile `{}`", p.name)));
     }
     for ((account, region), n) in profiles {
-        measure(out, &dns_at, &format!("Route 53 Profiles of account `{account}` in {region}"), n, q.profiles_per_region, "profilesPerRegion");
+        measure(out, n, q.profiles_per_region, "profilesPerRegion", || (dns_at.clone(), format!("Route 53 Profiles of account `{account}` in {region}")));
     }
     let mut rules: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     for r in &dns.resolver_rules {
@@ -129,21 +135,21 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
         e.1 += r.associations.len();
     }
     for ((account, region), (n, assoc)) in rules {
-        measure(out, &dns_at, &format!("resolver rules of account `{account}` in {region}"), n, q.resolver_rules_per_region, "resolverRulesPerRegion");
-        measure(out, &dns_at, &format!("resolver rule associations of account `{account}` in {region}"), assoc, q.resolver_rule_associations, "resolverRuleAssociations");
+        measure(out, n, q.resolver_rules_per_region, "resolverRulesPerRegion", || (dns_at.clone(), format!("resolver rules of account `{account}` in {region}")));
+        measure(out, assoc, q.resolver_rule_associations, "resolverRuleAssociations", || (dns_at.clone(), format!("resolver rule associations of account `{account}` in {region}")));
     }
     let transit_at = Pointer::root().key("transit");
     for g in &routing.transit_gateways {
         let attachments = routing.attachments.iter().filter(|a| a.transit_gateway == g.id).count();
-        measure(out, &transit_at.key("attach"), &format!("attachments of `{}`", g.id), attachments, q.transit_gateway_attachments, "transitGatewayAttachments");
+        measure(out, attachments, q.transit_gateway_attachments, "transitGatewayAttachments", || (transit_at.key("attach"), format!("attachments of `{}`", g.id)));
         let routes: usize = g.route_tables.iter().map(|t| t.propagations.len() + t.static_routes.len()).sum();
-        measure(out, &transit_at, &format!("routes across the route tables of `{}`", g.id), routes, q.transit_gateway_routes, "transitGatewayRoutes");
+        measure(out, routes, q.transit_gateway_routes, "transitGatewayRoutes", || (transit_at.clone(), format!("routes across the route tables of `{}`", g.id)));
     }
     let mut routes: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &routing.vpc_routes {
         *routes.entry(&r.vpc).or_default() += 1;
     }
     for (v, n) in routes {
-        measure(out, &vpc_at(v), &format!("routes in the route tables of VPC `{v}`"), n, q.routes_per_route_table, "routesPerRouteTable");
+        measure(out, n, q.routes_per_route_table, "routesPerRouteTable", || (vpc_at(v), format!("routes in the route tables of VPC `{v}`")));
     }
 }

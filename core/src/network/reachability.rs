@@ -6,7 +6,7 @@
 
 use super::dns::DnsPlan;
 use super::endpoints::{EndpointPlan, HTTPS};
-use super::routing::RoutingPlan;
+use super::routing::{RouteIndex, RoutingPlan};
 use super::Ctx;
 use crate::catalog::{self, EndpointKind};
 use crate::cidr::Net;
@@ -47,6 +47,7 @@ fn step(link: &str, detail: impl Into<String>) -> Step {
 
 pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &RoutingPlan, out: &mut Vec<Finding>) -> Vec<Proof> {
     let mut proofs = Vec::new();
+    let routes = RouteIndex::new(routing);
     for (i, w) in cx.topo.workloads.iter().enumerate() {
         let Some(wv) = cx.vpcs.get(&w.vpc) else { continue };
         for (j, need) in w.needs.iter().enumerate() {
@@ -68,7 +69,7 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
                 reason: None,
             };
             let result = if service.offered_in(&region) {
-                path(cx, &w.vpc, wv, service, &region, endpoints, dns, routing)
+                path(cx, &w.vpc, wv, service, &region, endpoints, dns, &routes)
             } else {
                 Err((step("service", format!("`{short}` is not offered in {region}")), "choose a region that offers it".to_owned()))
             };
@@ -107,7 +108,7 @@ fn path(
     region: &str,
     endpoints: &[EndpointPlan],
     dns: &DnsPlan,
-    routing: &RoutingPlan,
+    routing: &RouteIndex<'_>,
 ) -> Result<Vec<Step>, Missing> {
     let short = service.short;
     // 1. a local endpoint answers with its own private DNS (or route table)
@@ -132,7 +133,11 @@ fn path(
     }
     // 2. a hub shares it with this VPC
     let Some(e) = endpoints.iter().find(|e| e.service == short && e.region == region && e.shared_with.iter().any(|s| s == w)) else {
-        let hub = endpoints.iter().find(|e| e.service == short && e.region == region && !e.shared_with.is_empty());
+        // a hub of that service, else any VPC with it that could become one
+        let hub = endpoints
+            .iter()
+            .filter(|e| e.service == short && e.region == region)
+            .max_by_key(|e| (!e.shared_with.is_empty(), std::cmp::Reverse(e.vpc.clone())));
         let hint = match hub {
             Some(h) => format!("add `{w}` to the `share` of the endpoints of `{}`", h.vpc),
             None if wv.region == region => format!("add `{short}` to the endpoints of `{w}`, or share it from a hub in {region}"),
@@ -206,9 +211,9 @@ fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service,
 }
 
 /// The route from the workload's VPC to the hub and back.
-fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &RoutingPlan) -> Result<Step, Missing> {
+fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &RouteIndex<'_>) -> Result<Step, Missing> {
     let attach_hint = |v: &str| format!("add `{v}` to `transit.attach`");
-    match routing.mode {
+    match routing.mode() {
         None => Err((step("route", format!("`{w}` and hub `{h}` are not connected: there is no `transit`")), "add a `transit` section attaching both".into())),
         Some(TransitMode::TransitGateway) => {
             for v in [w, h] {

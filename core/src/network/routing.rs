@@ -14,7 +14,7 @@
 
 use super::Ctx;
 use crate::cidr::aggregate::aggregate;
-use crate::cidr::{FreeSpace, Net};
+use crate::cidr::Net;
 use crate::spec::TransitMode;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -174,8 +174,8 @@ pub fn plan(cx: &Ctx<'_>) -> RoutingPlan {
 
 fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     let owner = cx.topo.transit.as_ref().and_then(|tr| tr.owner.clone()).unwrap_or_default();
-    let region_of = |v: &str| cx.vpcs.get(v).map(|p| p.region.clone()).unwrap_or_default();
-    let regions: BTreeSet<String> = t.table_of.keys().map(|v| region_of(v)).collect();
+    let region_of = |v: &str| cx.vpcs.get(v).map_or("", |p| p.region.as_str());
+    let regions: BTreeSet<String> = t.table_of.keys().map(|v| region_of(v).to_owned()).collect();
     let tgw = |r: &str| format!("tgw/{r}");
     let peering = |a: &str, b: &str| if a < b { format!("peering/{a}/{b}") } else { format!("peering/{b}/{a}") };
     for (i, a) in regions.iter().enumerate() {
@@ -184,7 +184,7 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
         }
     }
     for (asn, region) in (FIRST_PRIVATE_ASN..).zip(regions.iter()) {
-        let local: Vec<&String> = t.table_of.keys().filter(|v| region_of(v) == *region).collect();
+        let local: Vec<&String> = t.table_of.keys().filter(|v| region_of(v) == region).collect();
         let shared: BTreeSet<String> =
             local.iter().filter_map(|v| cx.vpcs.get(*v)).map(|p| p.account.clone()).filter(|a| *a != owner).collect();
         let mut route_tables = Vec::new();
@@ -193,9 +193,9 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
         for name in names {
             let reached = t.reaches.get(name).cloned().unwrap_or_default();
             let associations: Vec<String> = local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
-            let propagations: Vec<String> = reached.iter().filter(|y| region_of(y) == *region).cloned().collect();
+            let propagations: Vec<String> = reached.iter().filter(|y| region_of(y) == region).cloned().collect();
             let mut remote: BTreeMap<String, Vec<Net>> = BTreeMap::new();
-            for y in reached.iter().filter(|y| region_of(y) != *region) {
+            for y in reached.iter().filter(|y| region_of(y) != region) {
                 if let Some(p) = cx.vpcs.get(y) {
                     remote.entry(p.region.clone()).or_default().push(p.cidr);
                 }
@@ -210,11 +210,10 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
             route_tables.push(TgwRouteTablePlan { id: format!("{}/{name}", tgw(region)), name: name.clone(), associations, propagations, static_routes });
         }
         // what arrives over a peering is routed to the local VPCs any remote table reaches
-        for (v, table) in &t.table_of {
-            if region_of(v) != *region {
-                for y in t.reaches.get(table).into_iter().flatten().filter(|y| region_of(y) == *region) {
-                    peering_propagations.insert(y.clone());
-                }
+        let remote_tables: BTreeSet<&String> = t.table_of.iter().filter(|(v, _)| region_of(v) != region).map(|(_, table)| table).collect();
+        for table in remote_tables {
+            for y in t.reaches.get(table).into_iter().flatten().filter(|y| region_of(y) == region) {
+                peering_propagations.insert(y.clone());
             }
         }
         if regions.len() > 1 {
@@ -262,20 +261,12 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     }
 }
 
-/// `blocks` minus `own` (a VPC routes its own CIDR locally).
+/// `blocks` minus a block equal to `own`: the VPC's local route covers its
+/// own CIDR, and AWS refuses a second route to exactly that CIDR. A larger
+/// block that contains it is fine (the local route is more specific), which
+/// is what lets every VPC of a table share one aggregated set of routes.
 fn without(blocks: &[Net], own: Net) -> Vec<Net> {
-    let mut out = Vec::new();
-    for b in blocks {
-        if !b.overlaps(own) {
-            out.push(*b);
-        } else if b.contains(own) && *b != own {
-            let mut f = FreeSpace::new(*b);
-            f.take(own);
-            out.extend(f.blocks());
-        }
-    }
-    out.sort();
-    out
+    blocks.iter().copied().filter(|b| *b != own).collect()
 }
 
 fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
@@ -302,30 +293,70 @@ fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     plan.vpc_routes.sort_by(|x, y| (&x.vpc, x.destination).cmp(&(&y.vpc, y.destination)));
 }
 
-impl RoutingPlan {
+/// Lookups over a routing plan, built once for the reachability proof.
+pub struct RouteIndex<'a> {
+    plan: &'a RoutingPlan,
+    attachments: BTreeMap<&'a str, &'a AttachmentPlan>,
+    routes: BTreeMap<&'a str, Vec<&'a VpcRoutePlan>>,
+    /// Table ID → the VPCs propagated into it.
+    propagated: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    tables: BTreeMap<&'a str, &'a TgwRouteTablePlan>,
+    /// Region → the VPCs its `peering` table routes to.
+    arriving: BTreeMap<&'a str, BTreeSet<&'a str>>,
+}
+
+impl<'a> RouteIndex<'a> {
+    pub fn new(plan: &'a RoutingPlan) -> Self {
+        let mut routes: BTreeMap<&str, Vec<&VpcRoutePlan>> = BTreeMap::new();
+        for r in &plan.vpc_routes {
+            routes.entry(r.vpc.as_str()).or_default().push(r);
+        }
+        let mut propagated = BTreeMap::new();
+        let mut tables = BTreeMap::new();
+        let mut arriving = BTreeMap::new();
+        for g in &plan.transit_gateways {
+            for t in &g.route_tables {
+                let set: BTreeSet<&str> = t.propagations.iter().map(String::as_str).collect();
+                if t.name == PEERING {
+                    arriving.insert(g.region.as_str(), set.clone());
+                }
+                propagated.insert(t.id.as_str(), set);
+                tables.insert(t.id.as_str(), t);
+            }
+        }
+        Self {
+            plan,
+            attachments: plan.attachments.iter().map(|a| (a.vpc.as_str(), a)).collect(),
+            routes,
+            propagated,
+            tables,
+            arriving,
+        }
+    }
+
+    pub fn mode(&self) -> Option<TransitMode> {
+        self.plan.mode
+    }
+
     /// The VPC route of `from` that covers `to`, if any.
-    pub fn vpc_route(&self, from: &str, to: Net) -> Option<&VpcRoutePlan> {
-        self.vpc_routes.iter().find(|r| r.vpc == from && r.destination.contains(to))
+    pub fn vpc_route(&self, from: &str, to: Net) -> Option<&'a VpcRoutePlan> {
+        self.routes.get(from)?.iter().copied().find(|r| r.destination.contains(to))
     }
 
-    pub fn attachment(&self, vpc: &str) -> Option<&AttachmentPlan> {
-        self.attachments.iter().find(|a| a.vpc == vpc)
+    pub fn attachment(&self, vpc: &str) -> Option<&'a AttachmentPlan> {
+        self.attachments.get(vpc).copied()
     }
 
-    /// Whether the TGW table `from`'s attachment uses routes to `to`.
+    /// Whether the TGW table of `from`'s attachment routes to `to`: by
+    /// propagation in one region, or by a static route over the peering and
+    /// the remote `peering` table.
     pub fn table_routes(&self, from: &str, to: &str, to_cidr: Net, to_region: &str) -> bool {
         let Some(att) = self.attachment(from) else { return false };
-        let Some(tgw) = self.transit_gateways.iter().find(|g| g.id == att.transit_gateway) else { return false };
-        let Some(table) = tgw.route_tables.iter().find(|t| t.id == att.route_table) else { return false };
         if att.region == to_region {
-            return table.propagations.iter().any(|p| p == to);
+            return self.propagated.get(att.route_table.as_str()).is_some_and(|s| s.contains(to));
         }
-        let arrives = self
-            .transit_gateways
-            .iter()
-            .find(|g| g.region == to_region)
-            .and_then(|g| g.route_tables.iter().find(|t| t.name == PEERING))
-            .is_some_and(|t| t.propagations.iter().any(|p| p == to));
-        arrives && table.static_routes.iter().any(|r| r.cidr.contains(to_cidr))
+        let arrives = self.arriving.get(to_region).is_some_and(|s| s.contains(to));
+        let table = self.tables.get(att.route_table.as_str());
+        arrives && table.is_some_and(|t| t.static_routes.iter().any(|r| r.cidr.contains(to_cidr)))
     }
 }

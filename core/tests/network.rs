@@ -1,0 +1,192 @@
+//! The endpoint, DNS, routing and IAM plans and the reachability proof, on
+//! the examples and on small topologies that break one link each.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn plan_value(text: &str) -> Value {
+    let o = run(text);
+    assert!(o.is_valid(), "{:?}", o.diagnostics);
+    serde_json::to_value(o.plan.unwrap()).unwrap()
+}
+
+fn bedrock() -> String {
+    example("bedrock-privatelink")
+}
+
+#[test]
+fn bedrock_example_is_proven_end_to_end() {
+    let p = plan_value(&bedrock());
+    let proofs = p["reachability"].as_array().unwrap();
+    assert_eq!(proofs.len(), 3);
+    assert!(proofs.iter().all(|x| x["ok"] == true), "{proofs:?}");
+    let notebook = proofs.iter().find(|x| x["workload"] == "app-notebook-apse1" && x["service"] == "sts").unwrap();
+    let links: Vec<&str> = notebook["path"].as_array().unwrap().iter().map(|s| s["link"].as_str().unwrap()).collect();
+    assert_eq!(links, ["dns", "endpoint", "route", "security-group"]);
+    assert!(notebook["path"][2]["detail"].as_str().unwrap().contains("peering"));
+}
+
+#[test]
+fn bedrock_example_endpoints_admit_exactly_their_consumers() {
+    let p = plan_value(&bedrock());
+    let eps = p["endpoints"].as_array().unwrap();
+    let sts = eps.iter().find(|e| e["id"] == "app-use1/sts").unwrap();
+    assert_eq!(sts["serviceName"], "com.amazonaws.us-east-1.sts");
+    assert_eq!(sts["privateDns"], false);
+    let ingress: Vec<(&str, u64)> =
+        sts["securityGroup"]["ingress"].as_array().unwrap().iter().map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap())).collect();
+    let apse1 = p["vpcs"]["app-apse1"]["cidr"].as_str().unwrap();
+    let mut expected = vec![("10.10.0.0/16", 443), (apse1, 443)];
+    expected.sort();
+    assert_eq!(ingress, expected);
+    assert_eq!(sts["subnets"].as_array().unwrap().len(), 2);
+    assert_eq!(sts["policy"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-exampleorg1");
+    let bedrock = eps.iter().find(|e| e["id"] == "ml-use1/bedrock-runtime").unwrap();
+    assert_eq!(bedrock["privateDns"], true);
+    assert_eq!(bedrock["securityGroup"]["ingress"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bedrock_example_dns_routing_and_iam() {
+    let p = plan_value(&bedrock());
+    let zones: Vec<&str> = p["dns"]["hostedZones"].as_array().unwrap().iter().map(|z| z["name"].as_str().unwrap()).collect();
+    assert_eq!(zones, ["lambda.us-east-1.amazonaws.com", "lambda.us-east-1.api.aws", "sts.us-east-1.amazonaws.com"]);
+    let profiles = p["dns"]["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 1);
+    assert_eq!(profiles[0]["region"], "ap-southeast-1");
+    assert_eq!(profiles[0]["associations"], serde_json::json!(["app-apse1"]));
+    let tgws: Vec<&str> = p["routing"]["transitGateways"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    assert_eq!(tgws, ["tgw/ap-southeast-1", "tgw/us-east-1"]);
+    assert_eq!(p["routing"]["tgwPeerings"].as_array().unwrap().len(), 1);
+    let roles = p["iam"]["roles"].as_array().unwrap();
+    let function = roles.iter().find(|r| r["id"] == "bedrock/function").unwrap();
+    assert_eq!(
+        function["permissions"][0]["Resource"],
+        serde_json::json!(["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0"])
+    );
+    let invoker = roles.iter().find(|r| r["id"] == "bedrock/invoker").unwrap();
+    assert_eq!(invoker["arn"], "arn:aws:iam::111111111111:role/bedrock-privatelink-bedrock-invoker");
+    assert_eq!(invoker["trust"]["Statement"][0]["Principal"]["AWS"], serde_json::json!(["arn:aws:iam::222222222222:root"]));
+    assert_eq!(invoker["trust"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-exampleorg1");
+}
+
+#[test]
+fn studio_example_uses_resolver_rules_for_every_consumer() {
+    let p = plan_value(&example("studio-multi-account"));
+    let rules = p["dns"]["resolverRules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for r in rules {
+        assert_eq!(r["associations"], serde_json::json!(["access", "lob-a", "lob-b"]), "{r}");
+    }
+    // on-premises reaches the hub's endpoints and its resolver
+    let sts = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == "networking/sts").unwrap();
+    assert!(sts["securityGroup"]["ingress"].as_array().unwrap().iter().any(|i| i["cidr"] == "192.168.10.0/24"));
+    let studio_zone = p["dns"]["hostedZones"].as_array().unwrap().iter().find(|z| z["name"] == "studio.us-east-1.sagemaker.aws").unwrap();
+    assert_eq!(studio_zone["records"][0]["name"], "*.studio.us-east-1.sagemaker.aws");
+    assert!(p["reachability"].as_array().unwrap().iter().all(|x| x["ok"] == true));
+}
+
+/// The LP031 of a modified Bedrock example: (missing link, message, hint).
+fn lp031(text: &str) -> Vec<(String, String)> {
+    run(text)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LP031")
+        .map(|d| (d.message.clone(), d.hint.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn a_missing_share_is_the_endpoint_link() {
+    let t = bedrock().replace("share: [app-apse1]", "share: []");
+    let found = lp031(&t);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].0.contains("missing link: endpoint"), "{found:?}");
+    assert!(found[0].1.contains("add `app-apse1` to the `share`"), "{found:?}");
+}
+
+#[test]
+fn a_missing_attachment_is_the_route_link() {
+    let t = bedrock().replace("attach: [app-use1, app-apse1]", "attach: [app-use1]");
+    let found = lp031(&t);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].0.contains("`app-apse1` is not attached") && found[0].0.contains("missing link: route"), "{found:?}");
+}
+
+#[test]
+fn resolver_rules_do_not_cross_regions() {
+    let t = bedrock().replace("mode: profile", "mode: resolver");
+    let found = lp031(&t);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].0.contains("resolver rules are regional") && found[0].0.contains("missing link: dns"), "{found:?}");
+}
+
+#[test]
+fn gateway_endpoints_serve_only_their_own_vpc() {
+    let t = bedrock().replace("needs: [bedrock-runtime]", "needs: [bedrock-runtime, dynamodb]");
+    let found = lp031(&t);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].0.contains("gateway endpoint"), "{found:?}");
+    let shared = bedrock().replace("services: [sts, lambda]", "services: [sts, lambda, dynamodb]");
+    assert!(codes(&run(&shared)).contains(&"LP034".to_owned()));
+}
+
+#[test]
+fn one_rule_per_conflict() {
+    // LP030: Bedrock is not offered in ap-east-1
+    let t = bedrock().replace("region: ap-southeast-1", "region: ap-east-1").replace("azs: [apse1-az1, apse1-az2]", "azs: 2").replace("needs: [sts@us-east-1, lambda@us-east-1]", "needs: [bedrock-runtime]");
+    let o = run(&t);
+    assert!(codes(&o).contains(&"LP031".to_owned()), "{:?}", o.diagnostics);
+    let t2 = bedrock().replace("  - vpc: ml-use1\n    services: [bedrock-runtime]", "  - vpc: app-apse1\n    services: [bedrock-runtime]").replace("region: ap-southeast-1", "region: ap-east-1").replace("azs: [apse1-az1, apse1-az2]", "azs: 2");
+    assert!(codes(&run(&t2)).contains(&"LP030".to_owned()), "{:?}", run(&t2).diagnostics);
+    // LP032: the consumer answers sts itself in the same region
+    let t3 = bedrock().replace("  - vpc: app-use1\n", "  - vpc: ml-use1\n    services: [sts]\n  - vpc: app-use1\n").replace("share: [app-apse1]", "share: [app-apse1, ml-use1]");
+    assert!(codes(&run(&t3)).contains(&"LP032".to_owned()), "{:?}", run(&t3).diagnostics);
+    // LP033: two hubs serve sts to one VPC
+    let t4 = bedrock().replace("  - vpc: app-use1\n", "  - vpc: ml-use1\n    services: [sts]\n    share: [app-apse1]\n  - vpc: app-use1\n");
+    assert!(codes(&run(&t4)).contains(&"LP033".to_owned()), "{:?}", run(&t4).diagnostics);
+}
+
+#[test]
+fn profiles_and_resolvers_have_their_own_limits() {
+    // LP035: hubs of two accounts serve one VPC in profile mode
+    let t = bedrock()
+        .replace("  - vpc: ml-use1\n    services: [bedrock-runtime]", "  - vpc: ml-use1\n    services: [bedrock-runtime]\n    share: [app-apse1]")
+        .replace("attach: [app-use1, app-apse1]", "attach: [app-use1, app-apse1, ml-use1]");
+    assert!(codes(&run(&t)).contains(&"LP035".to_owned()), "{:?}", run(&t).diagnostics);
+    // LP036: a resolver hub needs two AZs
+    let t = example("studio-multi-account").replace("networking: { account: shared, region: us-east-1, cidr: 10.0.0.0/16,   azs: [use1-az1, use1-az2] }", "networking: { account: shared, region: us-east-1, cidr: 10.0.0.0/16, azs: [use1-az1] }");
+    assert!(codes(&run(&t)).contains(&"LP036".to_owned()), "{:?}", run(&t).diagnostics);
+}
+
+#[test]
+fn quotas_are_checked_and_can_be_raised() {
+    let five: String = (0..5).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
+    let four: String = (0..4).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
+    let six = format!("{five}  v5: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n");
+    let over = run(&with_vpcs(&six));
+    assert_eq!(codes(&over), ["LP040"]);
+    assert!(over.diagnostics[0].message.contains("VPCs of account `a` in us-east-1: 6, over the quota of 5"), "{}", over.diagnostics[0].message);
+    assert_eq!(codes(&run(&with_vpcs(&four))), ["LP041"]);
+    let raised = format!("{}quotas: {{ vpcsPerRegion: 20 }}\n", with_vpcs(&six));
+    assert!(run(&raised).diagnostics.is_empty(), "{:?}", run(&raised).diagnostics);
+}
+
+#[test]
+fn weaknesses_asked_for_are_warned_about() {
+    let t = bedrock().replace("models: [anthropic.claude-3-sonnet-20240229-v1:0]", "models: [\"anthropic.*\"]").replace("services: [sts, lambda]", "services: [sts, lambda]\n    policy: full-access");
+    let o = run(&t);
+    assert_eq!(codes(&o), ["LP050", "LP050"], "{:?}", o.diagnostics);
+    assert!(o.is_valid(), "warnings only");
+}
+
+#[test]
+fn a_plan_names_its_version_and_schema_fields() {
+    let p = plan_value(&bedrock());
+    for key in ["version", "vpcs", "endpoints", "dns", "routing", "iam", "reachability"] {
+        assert!(p.get(key).is_some(), "{key}");
+    }
+    assert!(p["dns"]["hostedZones"][0]["records"][0]["target"].is_string());
+}
