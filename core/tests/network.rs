@@ -190,3 +190,22 @@ fn a_plan_names_its_version_and_schema_fields() {
     }
     assert!(p["dns"]["hostedZones"][0]["records"][0]["target"].is_string());
 }
+
+#[test]
+fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
+    let spokes: String = (0..70).map(|i| format!("  s{i}: {{ account: a, region: us-east-1, cidr: 10.{}.0.0/16, azs: 1 }}\n", 2 * i + 1)).collect();
+    let names: Vec<String> = (0..70).map(|i| format!("s{i}")).collect();
+    let t = format!(
+        "{}  hub: {{ account: a, region: us-east-1, cidr: 172.16.0.0/16, azs: 2 }}\ntransit: {{ mode: transit-gateway, owner: a, attach: [hub, {list}] }}\nendpoints:\n  - {{ vpc: hub, services: [sts], share: [{list}] }}\ndns: {{ mode: association }}\nquotas: {{ vpcsPerRegion: 100, routesPerRouteTable: 100 }}\n",
+        with_vpcs(&spokes).replace("  pools: [{ cidr: 10.0.0.0/16 }]\n", "  pools: []\n"),
+        list = names.join(", ")
+    );
+    let o = run(&t);
+    let d = o.diagnostics.iter().find(|d| d.code == "LP040").unwrap_or_else(|| panic!("{:?}", o.diagnostics));
+    assert!(d.message.contains("managed prefix list `hub-sts-consumers`") && d.message.contains("71"), "{}", d.message);
+    let raised = t.replace("quotas: { vpcsPerRegion: 100,", "quotas: { securityGroupInboundRules: 200, vpcsPerRegion: 100,");
+    let p = plan_value(&raised);
+    let sts = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == "hub/sts").unwrap();
+    assert_eq!(sts["securityGroup"]["ingress"].as_array().unwrap().len(), 71);
+    assert!(sts["securityGroup"].get("prefixList").is_none());
+}

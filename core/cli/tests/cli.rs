@@ -135,3 +135,20 @@ fn every_command_has_help_with_an_example() {
         assert!(stdout(&o).contains("Example:"), "{cmd}");
     }
 }
+
+#[test]
+fn explain_prints_the_path_or_the_missing_link() {
+    let (dir, _) = scratch(&example());
+    let ok = plan(&["explain", "topology.yaml", "app-notebook-apse1", "sts@us-east-1"], dir.path());
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let text = stdout(&ok);
+    assert!(text.contains("reachable") && text.contains("security-group") && text.contains("peering"), "{text}");
+    let unknown = plan(&["explain", "topology.yaml", "app-notebook-apse1", "kms"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("its needs are sts@us-east-1, lambda@us-east-1"), "{}", stderr(&unknown));
+
+    let (dir, _) = scratch(&example().replace("share: [app-apse1]", "share: []"));
+    let broken = plan(&["explain", "topology.yaml", "app-notebook-apse1", "sts"], dir.path());
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stderr(&broken).contains("LP031"), "{}", stderr(&broken));
+}

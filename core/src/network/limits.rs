@@ -104,7 +104,16 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
         let Some(sg) = &e.security_group else { continue };
         // a rule referencing a prefix list counts as the list's max entries
         let rules = sg.prefix_list.as_ref().map_or(sg.ingress.len(), |l| usize::try_from(l.max_entries).unwrap_or(usize::MAX));
-        measure(out, rules, q.security_group_inbound_rules, "securityGroupInboundRules", || (hub_at(&e.vpc), format!("inbound rules of the security group of `{}`", e.id)));
+        measure(out, rules, q.security_group_inbound_rules, "securityGroupInboundRules", || {
+            let what = match &sg.prefix_list {
+                Some(l) => format!(
+                    "inbound rules of the security group of `{}` (its consumers are in managed prefix list `{}`, whose reference counts as its {} entries)",
+                    e.id, l.name, l.max_entries
+                ),
+                None => format!("inbound rules of the security group of `{}`", e.id),
+            };
+            (hub_at(&e.vpc), what)
+        });
     }
     let mut per_account_region: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for (name, v) in cx.vpcs {
