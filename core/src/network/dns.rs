@@ -20,7 +20,7 @@ use crate::source::Pointer;
 use crate::spec::DnsMode;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -128,15 +128,17 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
     let mode = cx.topo.dns.as_ref().map(|d| d.mode);
     let mut plan = DnsPlan { mode, ..DnsPlan::default() };
     let Some(mode) = mode else { return plan };
-    let account_of = |vpc: &str| cx.vpcs.get(vpc).map(|v| v.account.clone()).unwrap_or_default();
+    let account_of = |vpc: &str| cx.vpc(vpc).map(|v| v.account.clone()).unwrap_or_default();
     // names each VPC answers itself (local endpoints with private DNS on)
-    let mut local: BTreeMap<(&str, String), &str> = BTreeMap::new();
+    // zone → VPC → endpoint, hashed: looked up once per consumer and zone
+    let mut local: HashMap<String, HashMap<&str, &str>> = HashMap::new();
     for e in endpoints.iter().filter(|e| e.private_dns) {
         for (zone, ..) in catalog::service(&e.service).map(|s| s.zones_in(&e.region)).unwrap_or_default() {
-            local.insert((e.vpc.as_str(), zone), e.id.as_str());
+            local.entry(zone).or_default().insert(e.vpc.as_str(), e.id.as_str());
         }
     }
-    let mut served: BTreeMap<(String, String), String> = BTreeMap::new();
+    let no_locals = HashMap::new();
+    let mut served: HashMap<String, HashMap<&str, &str>> = HashMap::new();
     for e in endpoints.iter().filter(|e| !e.shared_with.is_empty()) {
         let Some(service) = catalog::service(&e.service) else { continue };
         for (zone, apex, wildcard) in service.zones_in(&e.region) {
@@ -147,9 +149,11 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
             if wildcard {
                 records.push(RecordPlan { name: format!("*.{zone}"), kind: "A".into(), target: e.id.clone() });
             }
+            let locals = local.get(&zone).unwrap_or(&no_locals);
+            let mut served_zone = served.remove(&zone).unwrap_or_default();
             for consumer in &e.shared_with {
                 let share_at = || share_path(cx, &e.vpc, consumer);
-                if let Some(own) = local.get(&(consumer.as_str(), zone.clone())) {
+                if let Some(own) = locals.get(consumer.as_str()) {
                     out.push(
                         Finding::at(
                             Rule::Lp032,
@@ -159,15 +163,17 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                         .hint(format!("drop `{}` from the endpoints of `{consumer}`, or `{consumer}` from this `share`", e.service)),
                     );
                 }
-                if let Some(other) = served.insert((consumer.clone(), zone.clone()), e.vpc.clone())
-                    && other != e.vpc {
-                        out.push(
-                            Finding::at(Rule::Lp033, &share_at(), format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc))
-                                .hint("a name can resolve to one hub only; share it from one of them")
-                                .related(Anchor::Value(share_path(cx, &other, consumer)), "the other hub's share"),
-                        );
-                    }
+                if let Some(other) = served_zone.insert(consumer.as_str(), e.vpc.as_str())
+                    && other != e.vpc
+                {
+                    out.push(
+                        Finding::at(Rule::Lp033, &share_at(), format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc))
+                            .hint("a name can resolve to one hub only; share it from one of them")
+                            .related(Anchor::Value(share_path(cx, other, consumer)), "the other hub's share"),
+                    );
+                }
             }
+            served.insert(zone.clone(), served_zone);
             let (associations, authorizations) = match mode {
                 DnsMode::Association => {
                     let hub_account = account_of(&e.vpc);
@@ -221,7 +227,7 @@ fn profiles(cx: &Ctx<'_>, zones: &[HostedZonePlan], endpoints: &[EndpointPlan], 
     for z in zones {
         let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
         for c in &e.shared_with {
-            let Some(cv) = cx.vpcs.get(c) else { continue };
+            let Some(cv) = cx.vpc(c) else { continue };
             let entry = by_key.entry((z.account.clone(), cv.region.clone())).or_default();
             entry.0.insert(z.id.clone());
             entry.1.insert(c.clone());
@@ -243,7 +249,7 @@ fn profiles(cx: &Ctx<'_>, zones: &[HostedZonePlan], endpoints: &[EndpointPlan], 
             }
         }
         let shared_with_accounts: BTreeSet<String> =
-            vpcs.iter().filter_map(|v| cx.vpcs.get(v)).map(|v| v.account.clone()).filter(|a| *a != account).collect();
+            vpcs.iter().filter_map(|v| cx.vpc(v)).map(|v| v.account.clone()).filter(|a| *a != account).collect();
         out_profiles.push(ProfilePlan {
             id: format!("{account}/{region}"),
             name: format!("{}-{account}-{region}", cx.topo.name),
@@ -263,7 +269,7 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
         hubs.entry(e.vpc.as_str()).or_default().extend(e.shared_with.iter().map(String::as_str));
     }
     for (hub, consumers) in &hubs {
-        let Some(hv) = cx.vpcs.get(*hub) else { continue };
+        let Some(hv) = cx.vpc(hub) else { continue };
         let subnets: Vec<Net> = hv.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect();
         if subnets.len() < 2 {
             out.push(
@@ -271,7 +277,7 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
                     .hint("give the hub VPC at least two AZ IDs"),
             );
         }
-        let mut sources: Vec<Net> = std::iter::once(hv.cidr).chain(consumers.iter().filter_map(|c| cx.vpcs.get(*c).map(|v| v.cidr))).collect();
+        let mut sources: Vec<Net> = std::iter::once(hv.cidr).chain(consumers.iter().filter_map(|c| cx.vpc(c).map(|v| v.cidr))).collect();
         sources.extend(cx.on_premises.iter().copied());
         let mut sg = super::endpoints::security_group(&format!("{hub}-resolver"), &sources, DNS_PORT, cx.quotas.security_group_inbound_rules / 2);
         // DNS is served over UDP and TCP: every rule twice
@@ -292,9 +298,9 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
     for z in &plan.hosted_zones {
         let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
         let same_region: Vec<String> =
-            e.shared_with.iter().filter(|c| cx.vpcs.get(*c).is_some_and(|v| v.region == e.region)).cloned().collect();
+            e.shared_with.iter().filter(|c| cx.vpc(c).is_some_and(|v| v.region == e.region)).cloned().collect();
         let shared_with_accounts: BTreeSet<String> =
-            same_region.iter().filter_map(|c| cx.vpcs.get(c)).map(|v| v.account.clone()).filter(|a| *a != z.account).collect();
+            same_region.iter().filter_map(|c| cx.vpc(c)).map(|v| v.account.clone()).filter(|a| *a != z.account).collect();
         plan.resolver_rules.push(ResolverRulePlan {
             id: z.id.clone(),
             domain: z.name.clone(),

@@ -52,7 +52,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
     let mut plans = Vec::new();
     for (i, g) in cx.topo.endpoints.iter().enumerate() {
         let gp = Pointer::root().key("endpoints").index(i);
-        let Some(vpc) = cx.vpcs.get(&g.vpc) else { continue };
+        let Some(vpc) = cx.vpc(&g.vpc) else { continue };
         if !g.share.is_empty() && cx.topo.dns.is_none() {
             out.push(
                 Finding::at(Rule::Lp001, &gp.key("share"), format!("endpoints of VPC `{}` are shared, but `dns.mode` is not set", g.vpc))
@@ -77,7 +77,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
             }
             let shared_with: Vec<String> = g.share.iter().filter(|s| cx.vpcs.contains_key(*s)).cloned().collect();
             let security_group = (service.kind == EndpointKind::Interface).then(|| {
-                let mut consumers: Vec<Net> = std::iter::once(vpc.cidr).chain(shared_with.iter().filter_map(|s| cx.vpcs.get(s).map(|v| v.cidr))).collect();
+                let mut consumers: Vec<Net> = std::iter::once(vpc.cidr).chain(shared_with.iter().filter_map(|s| cx.vpc(s).map(|v| v.cidr))).collect();
                 if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
                     consumers.extend(cx.on_premises.iter().copied());
                 }

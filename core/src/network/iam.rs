@@ -81,7 +81,7 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> IamPlan {
 
     if let Some(b) = &cx.topo.bedrock {
         let ml = id_of(&b.account);
-        let region = cx.vpcs.get(&b.vpc).map(|v| v.region.clone()).unwrap_or_default();
+        let region = cx.vpc(&b.vpc).map(|v| v.region.clone()).unwrap_or_default();
         let fn_role = role_name(&[name, "bedrock-fn"]);
         let invoker = role_name(&[name, "bedrock-invoker"]);
         let function = role_name(&[name, "bedrock-stream"]);
@@ -143,7 +143,7 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> IamPlan {
         let mut url_roles = Vec::new();
         for d in &s.domains {
             let acct = id_of(&d.account);
-            let region = cx.vpcs.get(&d.vpc).map(|v| v.region.clone()).unwrap_or_default();
+            let region = cx.vpc(&d.vpc).map(|v| v.region.clone()).unwrap_or_default();
             let url_role = role_name(&[name, "studio-url", &d.lob]);
             let serving: Vec<String> = endpoints
                 .iter()

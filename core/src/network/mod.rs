@@ -19,15 +19,24 @@ use crate::plan::VpcPlan;
 use crate::spec::Topology;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What every planner reads.
 pub struct Ctx<'a> {
     pub topo: &'a Topology,
     pub vpcs: &'a BTreeMap<String, VpcPlan>,
+    /// The same VPCs hashed by name: the planners look VPCs up per consumer
+    /// and per route, where a B-tree's string comparisons add up.
+    by_name: HashMap<&'a str, &'a VpcPlan>,
     /// `dns.onPremises.cidrs`, parsed.
     pub on_premises: Vec<Net>,
     pub quotas: Limits,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn vpc(&self, name: &str) -> Option<&'a VpcPlan> {
+        self.by_name.get(name).copied()
+    }
 }
 
 /// A security group's inbound rules.
@@ -78,7 +87,8 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
         .and_then(|d| d.on_premises.as_ref())
         .map(|o| o.cidrs.iter().filter_map(|c| c.parse().ok()).collect())
         .unwrap_or_default();
-    let cx = Ctx { topo, vpcs, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
+    let by_name = vpcs.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let cx = Ctx { topo, vpcs, by_name, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
     let endpoints = endpoints::plan(&cx, out);
     let dns = dns::plan(&cx, &endpoints, out);
     let routing = routing::plan(&cx);

@@ -16,6 +16,7 @@ use crate::source::Pointer;
 use crate::spec::{DnsMode, TransitMode};
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -48,8 +49,9 @@ fn step(link: &str, detail: impl Into<String>) -> Step {
 pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &RoutingPlan, out: &mut Vec<Finding>) -> Vec<Proof> {
     let mut proofs = Vec::new();
     let routes = RouteIndex::new(routing);
+    let members = Members::new(endpoints, dns);
     for (i, w) in cx.topo.workloads.iter().enumerate() {
-        let Some(wv) = cx.vpcs.get(&w.vpc) else { continue };
+        let Some(wv) = cx.vpc(&w.vpc) else { continue };
         for (j, need) in w.needs.iter().enumerate() {
             let (short, region) = match need.split_once('@') {
                 Some((s, r)) => (s, r.to_owned()),
@@ -69,7 +71,7 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
                 reason: None,
             };
             let result = if service.offered_in(&region) {
-                path(cx, &w.vpc, wv, service, &region, endpoints, dns, &routes)
+                path(cx, &w.vpc, wv, service, &region, endpoints, dns, &routes, &members)
             } else {
                 Err((step("service", format!("`{short}` is not offered in {region}")), "choose a region that offers it".to_owned()))
             };
@@ -99,6 +101,40 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
 
 type Missing = (Step, String);
 
+/// Membership of the plan's long lists (consumers of an endpoint, VPCs of a
+/// zone, Profile or rule), hashed once so that each proof step is a lookup
+/// rather than a scan: a hub may serve thousands of VPCs.
+struct Members<'a> {
+    of: HashMap<(&'static str, &'a str), HashSet<&'a str>>,
+}
+
+impl<'a> Members<'a> {
+    fn new(endpoints: &'a [EndpointPlan], dns: &'a DnsPlan) -> Self {
+        let mut of: HashMap<(&'static str, &'a str), HashSet<&'a str>> = HashMap::new();
+        let mut add = |kind: &'static str, id: &'a str, list: &'a [String]| {
+            of.entry((kind, id)).or_default().extend(list.iter().map(String::as_str));
+        };
+        for e in endpoints {
+            add("endpoint", &e.id, &e.shared_with);
+        }
+        for z in &dns.hosted_zones {
+            add("zone", &z.id, &z.associations);
+        }
+        for p in &dns.profiles {
+            add("profile", &p.id, &p.associations);
+            add("profile-zones", &p.id, &p.zones);
+        }
+        for r in &dns.resolver_rules {
+            add("rule", &r.id, &r.associations);
+        }
+        Self { of }
+    }
+
+    fn has(&self, kind: &'static str, id: &str, member: &str) -> bool {
+        self.of.get(&(kind, id)).is_some_and(|s| s.contains(member))
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn path(
     cx: &Ctx<'_>,
@@ -109,6 +145,7 @@ fn path(
     endpoints: &[EndpointPlan],
     dns: &DnsPlan,
     routing: &RouteIndex<'_>,
+    members: &Members<'_>,
 ) -> Result<Vec<Step>, Missing> {
     let short = service.short;
     // 1. a local endpoint answers with its own private DNS (or route table)
@@ -132,7 +169,7 @@ fn path(
         ));
     }
     // 2. a hub shares it with this VPC
-    let Some(e) = endpoints.iter().find(|e| e.service == short && e.region == region && e.shared_with.iter().any(|s| s == w)) else {
+    let Some(e) = endpoints.iter().find(|e| e.service == short && e.region == region && members.has("endpoint", &e.id, w)) else {
         // a hub of that service, else any VPC with it that could become one
         let hub = endpoints
             .iter()
@@ -145,8 +182,8 @@ fn path(
         };
         return Err((step("endpoint", format!("no endpoint serves `{short}` in {region} to `{w}`")), hint));
     };
-    let hv = cx.vpcs.get(&e.vpc).ok_or_else(|| (step("endpoint", format!("hub `{}` is not planned", e.vpc)), String::new()))?;
-    let mut steps = vec![resolves(w, wv, e, service, region, dns)?];
+    let hv = cx.vpc(&e.vpc).ok_or_else(|| (step("endpoint", format!("hub `{}` is not planned", e.vpc)), String::new()))?;
+    let mut steps = vec![resolves(w, wv, e, service, region, dns, members)?];
     steps.push(step("endpoint", format!("`{}` ENIs in hub `{}` {}", e.id, e.vpc, list(&e.subnets))));
     steps.push(route(cx, w, wv, &e.vpc, hv, routing)?);
     steps.push(admits(e, wv.cidr)?);
@@ -171,7 +208,7 @@ fn list(nets: &[Net]) -> String {
 }
 
 /// How the hub's names resolve in the workload's VPC, by `dns.mode`.
-fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service, region: &str, dns: &DnsPlan) -> Result<Step, Missing> {
+fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service, region: &str, dns: &DnsPlan, members: &Members<'_>) -> Result<Step, Missing> {
     if !service.has_dns() {
         return Err((step("dns", format!("`{}` has no private DNS name a hub can serve", service.short)), "give the VPC an endpoint of its own".into()));
     }
@@ -183,13 +220,13 @@ fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service,
     match dns.mode {
         None => Err((step("dns", "`dns.mode` is not set".to_owned()), "add `dns: { mode: profile }`".into())),
         Some(DnsMode::Association) => {
-            if let Some(z) = zones.iter().find(|z| !z.associations.iter().any(|a| a == w)) {
+            if let Some(z) = zones.iter().find(|z| !members.has("zone", &z.id, w)) {
                 return Err((step("dns", format!("zone `{}` is not associated with `{w}`", z.name)), format!("share the endpoint with `{w}`")));
             }
             Ok(step("dns", format!("{names} resolve through zones associated with `{w}`")))
         }
         Some(DnsMode::Profile) => {
-            let profile = dns.profiles.iter().find(|p| p.associations.iter().any(|a| a == w) && zones.iter().all(|z| p.zones.contains(&z.id)));
+            let profile = dns.profiles.iter().find(|p| members.has("profile", &p.id, w) && zones.iter().all(|z| members.has("profile-zones", &p.id, &z.id)));
             match profile {
                 Some(p) => Ok(step("dns", format!("{names} resolve through Route 53 Profile `{}` associated with `{w}`", p.name))),
                 None => Err((step("dns", format!("no Route 53 Profile associated with `{w}` holds {names}")), format!("share the endpoint with `{w}`"))),
@@ -202,7 +239,7 @@ fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service,
                     "use `dns.mode: profile` or `association` for consumers in other regions, or a hub in their region".into(),
                 ));
             }
-            if let Some(z) = zones.iter().find(|z| !dns.resolver_rules.iter().any(|r| r.id == z.id && r.associations.iter().any(|a| a == w))) {
+            if let Some(z) = zones.iter().find(|z| !members.has("rule", &z.id, w)) {
                 return Err((step("dns", format!("no resolver rule for `{}` is associated with `{w}`", z.name)), format!("share the endpoint with `{w}`")));
             }
             Ok(step("dns", format!("{names} forward by resolver rules associated with `{w}` to the inbound resolver of `{}`", e.vpc)))
@@ -222,7 +259,7 @@ fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &R
                 }
             }
             if !routing.table_routes(w, h, hv.cidr, &hv.region) {
-                let seg = cx.vpcs.get(w).and_then(|v| v.segment.clone()).unwrap_or_else(|| "default".into());
+                let seg = cx.vpc(w).and_then(|v| v.segment.clone()).unwrap_or_else(|| "default".into());
                 return Err((
                     step("route", format!("the TGW route table of `{w}` (segment `{seg}`) has no route to hub `{h}`")),
                     "let the segments reach each other in `transit.segments`, or share from a hub that serves this segment".into(),

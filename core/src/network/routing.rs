@@ -127,7 +127,7 @@ fn tables(cx: &Ctx<'_>) -> Tables {
     for g in cx.topo.endpoints.iter().filter(|g| !g.share.is_empty()) {
         hub_consumers.entry(g.vpc.as_str()).or_default().extend(g.share.iter().map(String::as_str));
     }
-    let segment = |v: &str| cx.vpcs.get(v).and_then(|p| p.segment.clone()).unwrap_or_else(|| DEFAULT_SEGMENT.into());
+    let segment = |v: &str| cx.vpc(v).and_then(|p| p.segment.clone()).unwrap_or_else(|| DEFAULT_SEGMENT.into());
     let mut allowed: BTreeSet<(String, String)> = BTreeSet::new();
     for (from, policy) in t.segments.iter().flatten() {
         for to in &policy.reaches {
@@ -174,7 +174,7 @@ pub fn plan(cx: &Ctx<'_>) -> RoutingPlan {
 
 fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     let owner = cx.topo.transit.as_ref().and_then(|tr| tr.owner.clone()).unwrap_or_default();
-    let region_of = |v: &str| cx.vpcs.get(v).map_or("", |p| p.region.as_str());
+    let region_of = |v: &str| cx.vpc(v).map_or("", |p| p.region.as_str());
     let regions: BTreeSet<String> = t.table_of.keys().map(|v| region_of(v).to_owned()).collect();
     let tgw = |r: &str| format!("tgw/{r}");
     let peering = |a: &str, b: &str| if a < b { format!("peering/{a}/{b}") } else { format!("peering/{b}/{a}") };
@@ -186,7 +186,7 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     for (asn, region) in (FIRST_PRIVATE_ASN..).zip(regions.iter()) {
         let local: Vec<&String> = t.table_of.keys().filter(|v| region_of(v) == region).collect();
         let shared: BTreeSet<String> =
-            local.iter().filter_map(|v| cx.vpcs.get(*v)).map(|p| p.account.clone()).filter(|a| *a != owner).collect();
+            local.iter().filter_map(|v| cx.vpc(v)).map(|p| p.account.clone()).filter(|a| *a != owner).collect();
         let mut route_tables = Vec::new();
         let names: BTreeSet<&String> = local.iter().filter_map(|v| t.table_of.get(*v)).collect();
         let mut peering_propagations: BTreeSet<String> = BTreeSet::new();
@@ -196,7 +196,7 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
             let propagations: Vec<String> = reached.iter().filter(|y| region_of(y) == region).cloned().collect();
             let mut remote: BTreeMap<String, Vec<Net>> = BTreeMap::new();
             for y in reached.iter().filter(|y| region_of(y) != region) {
-                if let Some(p) = cx.vpcs.get(y) {
+                if let Some(p) = cx.vpc(y) {
                     remote.entry(p.region.clone()).or_default().push(p.cidr);
                 }
             }
@@ -227,7 +227,7 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
             });
         }
         for v in &local {
-            let Some(p) = cx.vpcs.get(*v) else { continue };
+            let Some(p) = cx.vpc(v) else { continue };
             let table = t.table_of.get(*v).cloned().unwrap_or_default();
             plan.attachments.push(AttachmentPlan {
                 vpc: (*v).clone(),
@@ -250,11 +250,11 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     // VPC route tables: one aggregated set of destinations per TGW table
     let mut per_table: BTreeMap<&String, Vec<Net>> = BTreeMap::new();
     for (table, reached) in &t.reaches {
-        let nets: Vec<Net> = reached.iter().filter_map(|y| cx.vpcs.get(y).map(|p| p.cidr)).collect();
+        let nets: Vec<Net> = reached.iter().filter_map(|y| cx.vpc(y).map(|p| p.cidr)).collect();
         per_table.insert(table, aggregate(&nets));
     }
     for (v, table) in &t.table_of {
-        let Some(p) = cx.vpcs.get(v) else { continue };
+        let Some(p) = cx.vpc(v) else { continue };
         for destination in without(per_table.get(table).map(Vec::as_slice).unwrap_or_default(), p.cidr) {
             plan.vpc_routes.push(VpcRoutePlan { vpc: v.clone(), destination, target: tgw(&p.region) });
         }
@@ -277,7 +277,7 @@ fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
             if !(reaches(a, b) && reaches(b, a)) {
                 continue;
             }
-            let (Some(pa), Some(pb)) = (cx.vpcs.get(*a), cx.vpcs.get(*b)) else { continue };
+            let (Some(pa), Some(pb)) = (cx.vpc(a), cx.vpc(b)) else { continue };
             let id = format!("pcx/{a}/{b}");
             plan.vpc_peerings.push(VpcPeeringPlan {
                 id: id.clone(),
