@@ -138,7 +138,7 @@ fn one_rule_per_conflict() {
     // LP030: Bedrock is not offered in ap-east-1
     let t = bedrock().replace("region: ap-southeast-1", "region: ap-east-1").replace("azs: [apse1-az1, apse1-az2]", "azs: 2").replace("needs: [sts@us-east-1, lambda@us-east-1]", "needs: [bedrock-runtime]");
     let o = run(&t);
-    assert!(codes(&o).contains(&"LP031".to_owned()), "{:?}", o.diagnostics);
+    assert!(codes(&o).contains(&"LP030".to_owned()), "a need in a region without the service: {:?}", o.diagnostics);
     let t2 = bedrock().replace("  - vpc: ml-use1\n    services: [bedrock-runtime]", "  - vpc: app-apse1\n    services: [bedrock-runtime]").replace("region: ap-southeast-1", "region: ap-east-1").replace("azs: [apse1-az1, apse1-az2]", "azs: 2");
     assert!(codes(&run(&t2)).contains(&"LP030".to_owned()), "{:?}", run(&t2).diagnostics);
     // LP032: the consumer answers sts itself in the same region

@@ -82,9 +82,11 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
                     proof.path = steps;
                 }
                 Err((reason, hint)) => {
+                    // a service missing from the region is LP030, like an endpoint's
+                    let rule = if reason.link == "service" { Rule::Lp030 } else { Rule::Lp031 };
                     out.push(
                         Finding::at(
-                            Rule::Lp031,
+                            rule,
                             &at,
                             format!("workload `{}` in VPC `{}` cannot reach `{short}` in {region}: {} (missing link: {})", w.name, w.vpc, reason.detail, reason.link),
                         )
