@@ -25,7 +25,24 @@ echo "== Rust: core, CLI and bindings (unit, integration, snapshot and property 
 status=0
 cargo test --workspace --locked 2>&1 | tee "$log" || status=$?
 
-# one closing line for the whole run, summed over cargo's per-binary lines
+echo "== Node: the napi binding (npm ci, napi build, node --test)"
+# npm ci only when package-lock.json changed since the last install
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.linkplan-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
+  npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.linkplan-lock.sha256
+fi
+npm run build 2>&1 | tail -n 3
+# the generated loader and typings are committed: a rebuild must not change them
+if ! git diff --quiet -- bindings/index.js bindings/index.d.ts 2>/dev/null; then
+  echo "bindings/index.js or index.d.ts changed on rebuild: commit the regenerated files" >&2
+  git --no-pager diff --stat -- bindings/index.js bindings/index.d.ts >&2
+  status=1
+fi
+node --test test/ 2>&1 | tee -a "$log" || status=$?
+
+# one closing line for the whole run, summed over cargo's and node's lines
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
      END { printf "total: %d passed, %d failed\n", p, f }' "$log"
 exit "$status"

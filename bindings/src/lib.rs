@@ -1,7 +1,175 @@
 //! napi-rs bindings of the Linkplan core.
 //!
-//! Placeholder: the napi exports (`validate`, `plan`) arrive with the CDK
-//! construct library. The crate is a workspace member already so that the
-//! workspace layout is final and `cargo test --workspace` covers it.
+//! A thin shell: converts strings and options in, calls `linkplan_core::run`,
+//! converts the outcome out. Diagnostics come back as data (code, severity,
+//! message, file, line, column, hint, code frame), never as a thrown string.
+//! Every export runs inside `catch_unwind`: a panic in the core becomes a
+//! diagnostic instead of aborting the Node process (and the user's
+//! `cdk synth`).
+
+use linkplan_core::render::{TextStyle, render_text};
+use linkplan_core::{Diagnostic, Input, Outcome, Text};
+use napi_derive::napi;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use linkplan_core::VERSION;
+
+/// Options of `validate` and `plan`.
+#[napi(object)]
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    /// The name diagnostics report for the topology (default `topology.yaml`).
+    pub file_name: Option<String>,
+    /// The lock file's contents, when there is one.
+    pub lock: Option<String>,
+    /// The name diagnostics report for the lock (default `topology.lock.json`).
+    pub lock_file_name: Option<String>,
+}
+
+/// One finding, as data.
+#[napi(object)]
+#[derive(Clone, Debug)]
+pub struct JsDiagnostic {
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    pub message: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub hint: Option<String>,
+    /// The JSON pointer of the offending value, when known.
+    pub path: Option<String>,
+    /// The finding rendered as the CLI prints it, with its code frame.
+    pub code_frame: String,
+}
+
+/// What `validate` and `plan` return.
+#[napi(object)]
+#[derive(Clone, Debug)]
+pub struct PlanResult {
+    /// No diagnostic is an error.
+    pub valid: bool,
+    /// The plan (`plan` only, when valid), as the CLI's `plan show --format json`.
+    pub plan: Option<serde_json::Value>,
+    pub diagnostics: Vec<JsDiagnostic>,
+    /// The lock file this plan implies, rendered (`plan` only, when valid).
+    pub lock: Option<String>,
+}
+
+/// Checks a topology; returns every finding.
+#[napi]
+pub fn validate(text: String, options: Option<PlanOptions>) -> PlanResult {
+    guarded(&text, options.unwrap_or_default(), false)
+}
+
+/// Checks a topology and returns its plan when it is valid.
+#[napi]
+pub fn plan(text: String, options: Option<PlanOptions>) -> PlanResult {
+    guarded(&text, options.unwrap_or_default(), true)
+}
+
+/// The core's version.
+#[napi]
+pub fn version() -> String {
+    VERSION.to_owned()
+}
+
+/// Runs the core, turning a panic into an `LP000` diagnostic.
+pub fn guarded(text: &str, options: PlanOptions, with_plan: bool) -> PlanResult {
+    let file = options.file_name.clone().unwrap_or_else(|| "topology.yaml".into());
+    match catch_unwind(AssertUnwindSafe(|| run(text, &options, &file, with_plan))) {
+        Ok(result) => result,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let message = format!("internal error in the Linkplan core: {what}");
+            PlanResult {
+                valid: false,
+                plan: None,
+                lock: None,
+                diagnostics: vec![JsDiagnostic {
+                    code: "LP000".into(),
+                    severity: "error".into(),
+                    message: message.clone(),
+                    file,
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                    hint: Some("this is a bug in Linkplan; please report it with the topology".into()),
+                    path: None,
+                    code_frame: format!("LP000: {message}"),
+                }],
+            }
+        }
+    }
+}
+
+fn run(text: &str, options: &PlanOptions, file: &str, with_plan: bool) -> PlanResult {
+    let lock_file = options.lock_file_name.clone().unwrap_or_else(|| "topology.lock.json".into());
+    let outcome: Outcome = linkplan_core::run(&Input {
+        topology: Text { file, text },
+        lock: options.lock.as_deref().map(|l| Text { file: &lock_file, text: l }),
+    });
+    let mut sources = vec![(file, text)];
+    if let Some(l) = options.lock.as_deref() {
+        sources.push((lock_file.as_str(), l));
+    }
+    let diagnostics = outcome.diagnostics.iter().map(|d| convert(d, sources.as_slice())).collect();
+    let (plan, lock) = if with_plan {
+        (
+            outcome.plan.as_ref().and_then(|p| serde_json::to_value(p).ok()),
+            outcome.lock_update(false).map(|l| l.render()),
+        )
+    } else {
+        (None, None)
+    };
+    PlanResult { valid: outcome.is_valid(), plan, diagnostics, lock }
+}
+
+fn convert(d: &Diagnostic, sources: &[(&str, &str)]) -> JsDiagnostic {
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    JsDiagnostic {
+        code: d.code.clone(),
+        severity: if d.is_error() { "error".into() } else { "warning".into() },
+        message: d.message.clone(),
+        file: d.file.clone(),
+        line: n(d.line),
+        column: n(d.column),
+        end_line: n(d.end_line),
+        end_column: n(d.end_column),
+        hint: d.hint.clone(),
+        path: d.path.clone(),
+        code_frame: render_text(d, sources, TextStyle { color: false, width: Some(100) }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_come_back_as_data_with_a_code_frame() {
+        let r = validate("apiVersion: linkplan/v1alpha1\nname: t\naccounts: {}\nvpcs: {}\nfoo: 1\n".into(), None);
+        assert!(!r.valid);
+        assert_eq!(r.diagnostics.len(), 1);
+        let d = &r.diagnostics[0];
+        assert_eq!((d.code.as_str(), d.line, d.column), ("LP001", 5, 1));
+        assert!(d.code_frame.contains("topology.yaml:5:1"), "{}", d.code_frame);
+    }
+
+    #[test]
+    fn plan_returns_the_plan_and_its_lock() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/bedrock-privatelink/topology.yaml")).unwrap();
+        let r = plan(text, Some(PlanOptions { file_name: Some("t.yaml".into()), ..PlanOptions::default() }));
+        assert!(r.valid);
+        assert_eq!(r.plan.as_ref().unwrap()["vpcs"]["app-use1"]["cidr"], "10.10.0.0/16");
+        assert!(r.lock.unwrap().contains("\"lockVersion\": 1"));
+    }
+}

@@ -6,6 +6,8 @@
 //! on any input (a fuzz target checks it), because the core also runs inside
 //! `cdk synth` through the napi binding.
 
+#![forbid(unsafe_code)]
+
 pub mod catalog;
 pub mod cidr;
 pub mod diagnostic;

@@ -1,0 +1,75 @@
+// The napi binding from Node: diagnostics as data, plans as objects, and no
+// input that can abort the process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const binding = require('../bindings');
+const example = readFileSync(new URL('../examples/bedrock-privatelink/topology.yaml', import.meta.url), 'utf8');
+
+test('validate accepts the bundled example', () => {
+  const r = binding.validate(example, { fileName: 'examples/bedrock-privatelink/topology.yaml' });
+  assert.equal(r.valid, true);
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.plan, undefined, 'validate does not return a plan');
+});
+
+test('findings come back as data with a code frame', () => {
+  const broken = example.replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.1/16').replace('region: ap-southeast-1', 'region: ap-southeast-9');
+  const r = binding.validate(broken, { fileName: 'bad.yaml' });
+  assert.equal(r.valid, false);
+  assert.deepEqual(r.diagnostics.map((d) => d.code), ['LP020', 'LP013']);
+  const [host] = r.diagnostics;
+  assert.equal(host.file, 'bad.yaml');
+  assert.equal(host.line, 28);
+  assert.equal(host.column, 11);
+  assert.equal(host.severity, 'error');
+  assert.match(host.hint, /10\.10\.0\.0\/16/);
+  assert.match(host.codeFrame, /bad\.yaml:28:11/);
+  assert.equal(host.path, '/vpcs/app-use1/cidr');
+});
+
+test('plan returns the plan and the lock it implies', () => {
+  const r = binding.plan(example);
+  assert.equal(r.valid, true);
+  assert.equal(r.plan.version, 'linkplan.plan/v1alpha1');
+  assert.equal(r.plan.vpcs['app-use1'].cidr, '10.10.0.0/16');
+  assert.ok(r.plan.reachability.every((p) => p.ok));
+  const lock = JSON.parse(r.lock);
+  assert.equal(lock.topology, 'bedrock-privatelink');
+  // planning again with that lock keeps every allocation, now marked locked
+  const again = binding.plan(example, { lock: r.lock });
+  assert.equal(again.valid, true);
+  for (const [name, vpc] of Object.entries(r.plan.vpcs)) {
+    assert.equal(again.plan.vpcs[name].cidr, vpc.cidr);
+    assert.deepEqual(again.plan.vpcs[name].subnets, vpc.subnets);
+    assert.equal(again.plan.vpcs[name].locked, true);
+  }
+  assert.equal(again.lock, r.lock, 'an unchanged topology re-locks to the same text');
+});
+
+test('a lock of another topology is LP002 in the lock file', () => {
+  const r = binding.plan(example, { lock: '{"lockVersion": 1, "topology": "other", "vpcs": {}}', lockFileName: 'x.lock.json' });
+  assert.equal(r.valid, false);
+  assert.equal(r.plan, undefined);
+  assert.equal(r.diagnostics[0].code, 'LP002');
+  assert.equal(r.diagnostics[0].file, 'x.lock.json');
+});
+
+test('hostile input is a diagnostic, never a crash', () => {
+  let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+  for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (const text of ['', '\u0000\uffff', '{{{{', bomb, 'apiVersion: [', '- - - -', 'a: !!binary AAAA']) {
+    const r = binding.validate(text);
+    assert.equal(r.valid, false, JSON.stringify(text));
+    assert.ok(r.diagnostics.length > 0);
+  }
+  // a wrong argument type is a JS TypeError, not an abort
+  assert.throws(() => binding.validate(42));
+});
+
+test('the binding reports the core version', () => {
+  assert.match(binding.version(), /^\d+\.\d+\.\d+$/);
+});
