@@ -25,7 +25,7 @@ echo "== Rust: core, CLI and bindings (unit, integration, snapshot and property 
 status=0
 cargo test --workspace --locked 2>&1 | tee "$log" || status=$?
 
-echo "== Node: the napi binding (npm ci, napi build, node --test)"
+echo "== Node: the napi binding and the CDK library (npm ci, napi build, jsii, node --test)"
 # npm ci only when package-lock.json changed since the last install
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat node_modules/.linkplan-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
@@ -39,7 +39,8 @@ if ! git diff --quiet -- bindings/index.js bindings/index.d.ts 2>/dev/null; then
   git --no-pager diff --stat -- bindings/index.js bindings/index.d.ts >&2
   status=1
 fi
-node --test test/ 2>&1 | tee -a "$log" || status=$?
+npm run build -w cdk-lib
+node --test test/ cdk-lib/test/ 2>&1 | tee -a "$log" || status=$?
 
 # one closing line for the whole run, summed over cargo's and node's lines
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
