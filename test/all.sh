@@ -17,6 +17,7 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
 fi
 export LINKPLAN_MOTO_SERVER="$PWD/$venv/bin/moto_server"
 export LINKPLAN_REQUIRE_MOTO=1
+export LINKPLAN_CFN_LINT="$PWD/$venv/bin/cfn-lint"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

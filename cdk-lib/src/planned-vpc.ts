@@ -1,0 +1,116 @@
+import { Stack, Token, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Topology } from './topology';
+
+/** Props of `PlannedVpc`. */
+export interface PlannedVpcProps {
+  /** The validated topology. */
+  readonly topology: Topology;
+  /** The VPC's name in the topology (a key of `vpcs`). */
+  readonly vpcName: string;
+  /**
+   * How long VPC flow logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * A VPC exactly as the plan says: its CIDR, one subnet per tier and AZ ID
+ * (subnets are placed by `AvailabilityZoneId`, so they line up across
+ * accounts), a route table per tier, and flow logs of all traffic to
+ * CloudWatch Logs. Nothing here computes an address: it reads the plan.
+ */
+export class PlannedVpc extends Construct {
+  /** The VPC's ID (a token until deploy). */
+  public readonly vpcId: string;
+  /** The VPC's CIDR, from the plan. */
+  public readonly cidr: string;
+  /** The VPC's name in the topology. */
+  public readonly vpcName: string;
+  private readonly subnetsByTier = new Map<string, ec2.CfnSubnet[]>();
+  private readonly routeTablesByTier = new Map<string, ec2.CfnRouteTable>();
+
+  constructor(scope: Construct, id: string, props: PlannedVpcProps) {
+    super(scope, id);
+    const planned = props.topology.plan.vpcs[props.vpcName];
+    if (!planned) {
+      throw new Error(`${this.node.path}: VPC '${props.vpcName}' is not in topology '${props.topology.name}'; expected one of ${props.topology.vpcNames.join(', ')}`);
+    }
+    const stack = Stack.of(this);
+    if (!Token.isUnresolved(stack.region) && stack.region !== planned.region) {
+      throw new Error(`${this.node.path}: VPC '${props.vpcName}' is planned in ${planned.region}, but this stack is in ${stack.region}`);
+    }
+    if (!Token.isUnresolved(stack.account) && stack.account !== planned.accountId) {
+      throw new Error(`${this.node.path}: VPC '${props.vpcName}' is planned in account ${planned.accountId}, but this stack is in ${stack.account}`);
+    }
+    this.vpcName = props.vpcName;
+    this.cidr = planned.cidr;
+
+    const vpc = new ec2.CfnVPC(this, 'Vpc', {
+      cidrBlock: planned.cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: [{ key: 'Name', value: props.vpcName }],
+    });
+    this.vpcId = vpc.ref;
+
+    for (const s of planned.subnets as { tier: string; az: string; cidr: string }[]) {
+      let table = this.routeTablesByTier.get(s.tier);
+      if (!table) {
+        table = new ec2.CfnRouteTable(this, `RouteTable-${s.tier}`, {
+          vpcId: vpc.ref,
+          tags: [{ key: 'Name', value: `${props.vpcName}-${s.tier}` }],
+        });
+        this.routeTablesByTier.set(s.tier, table);
+      }
+      const subnet = new ec2.CfnSubnet(this, `Subnet-${s.tier}-${s.az}`, {
+        vpcId: vpc.ref,
+        cidrBlock: s.cidr,
+        availabilityZoneId: s.az,
+        mapPublicIpOnLaunch: false,
+        tags: [{ key: 'Name', value: `${props.vpcName}-${s.tier}-${s.az}` }],
+      });
+      new ec2.CfnSubnetRouteTableAssociation(this, `Association-${s.tier}-${s.az}`, { subnetId: subnet.ref, routeTableId: table.ref });
+      const list = this.subnetsByTier.get(s.tier) ?? [];
+      list.push(subnet);
+      this.subnetsByTier.set(s.tier, list);
+    }
+
+    const logGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'FlowLogsRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
+    logGroup.grantWrite(role);
+    new ec2.CfnFlowLog(this, 'FlowLog', {
+      resourceId: vpc.ref,
+      resourceType: 'VPC',
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logGroupName: logGroup.logGroupName,
+      deliverLogsPermissionArn: role.roleArn,
+    });
+  }
+
+  /** The subnet IDs of a tier, in the plan's AZ order. */
+  public subnetIds(tier: string): string[] {
+    const list = this.subnetsByTier.get(tier);
+    if (!list) {
+      throw new Error(`${this.node.path}: VPC '${this.vpcName}' has no '${tier}' subnets; it has ${[...this.subnetsByTier.keys()].join(', ')}`);
+    }
+    return list.map((s) => s.ref);
+  }
+
+  /** The route table ID of a tier. */
+  public routeTableId(tier: string): string {
+    const table = this.routeTablesByTier.get(tier);
+    if (!table) {
+      throw new Error(`${this.node.path}: VPC '${this.vpcName}' has no '${tier}' route table`);
+    }
+    return table.ref;
+  }
+}
