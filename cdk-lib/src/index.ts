@@ -1,2 +1,3 @@
 export * from './topology';
 export * from './planned-vpc';
+export * from './planned-endpoints';

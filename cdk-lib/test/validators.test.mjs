@@ -9,27 +9,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { Topology, PlannedVpc } = require('../lib/index.js');
+const { Topology, PlannedVpc, PlannedEndpoints } = require('../lib/index.js');
 const { App, Stack, Validations } = require('aws-cdk-lib');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const { AwsSolutionsChecks } = require('cdk-nag');
 
 const root = new URL('../..', import.meta.url).pathname;
-const topology = Topology.fromFile(join(root, 'examples/bedrock-privatelink/topology.yaml'));
+const topologies = ['bedrock-privatelink', 'studio-multi-account'].map((name) => Topology.fromFile(join(root, `examples/${name}/topology.yaml`)));
 
-/** One stack per planned VPC, each in its account and region, checked by
+/** One stack per planned VPC of both examples, each in its account and region, checked by
  * cdk-nag's AwsSolutions pack (cdk-nag 3: a CDK policy-validation plugin,
  * whose unacknowledged findings fail `app.synth()`). */
 function synthAll(addMore = () => {}) {
   const app = new App();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  const stacks = topology.vpcNames.map((name) => {
-    const v = topology.plan.vpcs[name];
-    const stack = new Stack(app, `Vpc-${name}`, { env: { account: v.accountId, region: v.region } });
-    new PlannedVpc(stack, 'Vpc', { topology, vpcName: name });
-    addMore(stack);
-    return stack;
-  });
+  const stacks = topologies.flatMap((topology) =>
+    topology.vpcNames.map((name) => {
+      const v = topology.plan.vpcs[name];
+      const stack = new Stack(app, `${topology.name}-${name}`, { env: { account: v.accountId, region: v.region } });
+      const vpc = new PlannedVpc(stack, 'Vpc', { topology, vpcName: name });
+      new PlannedEndpoints(stack, 'Endpoints', { topology, vpc });
+      addMore(stack);
+      return stack;
+    }),
+  );
   return { app, stacks };
 }
 

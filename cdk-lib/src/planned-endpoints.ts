@@ -1,0 +1,106 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { PlannedVpc } from './planned-vpc';
+import { Topology } from './topology';
+
+/** Props of `PlannedEndpoints`. */
+export interface PlannedEndpointsProps {
+  /** The validated topology. */
+  readonly topology: Topology;
+  /** The VPC the endpoints are planned in. */
+  readonly vpc: PlannedVpc;
+}
+
+interface PlannedIngress {
+  cidr?: string;
+  prefixList?: string;
+  port: number;
+  protocol: string;
+}
+
+/**
+ * The VPC endpoints the plan gives one VPC: interface endpoints in its
+ * `endpoints` subnets, each with a security group admitting only the
+ * planned consumers (CIDRs, or a managed prefix list past the rule quota)
+ * and the planned endpoint policy; gateway endpoints in the planned tiers'
+ * route tables. Private DNS is on or off as the plan says.
+ */
+export class PlannedEndpoints extends Construct {
+  private readonly endpoints = new Map<string, ec2.CfnVPCEndpoint>();
+
+  constructor(scope: Construct, id: string, props: PlannedEndpointsProps) {
+    super(scope, id);
+    const vpc = props.vpc;
+    const planned = (props.topology.plan.endpoints as any[]).filter((e) => e.vpc === vpc.vpcName);
+    for (const e of planned) {
+      const name = e.service.replace(/[^A-Za-z0-9]/g, '-');
+      if (e.type === 'gateway') {
+        this.endpoints.set(
+          e.service,
+          new ec2.CfnVPCEndpoint(this, `Gateway-${name}`, {
+            vpcId: vpc.vpcId,
+            serviceName: e.serviceName,
+            vpcEndpointType: 'Gateway',
+            routeTableIds: (e.routeTableTiers as string[]).map((t) => vpc.routeTableId(t)),
+            policyDocument: e.policy,
+          }),
+        );
+        continue;
+      }
+      const sg = new ec2.CfnSecurityGroup(this, `SecurityGroup-${name}`, {
+        vpcId: vpc.vpcId,
+        groupDescription: `${e.id}: TCP 443 from the planned consumers only`,
+        // no egress rule means all egress in CloudFormation; an endpoint
+        // answers but never initiates, so allow nothing out
+        securityGroupEgress: [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIp: '255.255.255.255/32', description: 'Disallow all traffic' }],
+      });
+      let prefixListId: string | undefined;
+      const list = e.securityGroup.prefixList;
+      if (list) {
+        prefixListId = new ec2.CfnPrefixList(this, `Consumers-${name}`, {
+          prefixListName: list.name,
+          addressFamily: 'IPv4',
+          maxEntries: list.maxEntries,
+          entries: (list.entries as string[]).map((cidr) => ({ cidr })),
+        }).attrPrefixListId;
+      }
+      (e.securityGroup.ingress as PlannedIngress[]).forEach((rule, i) => {
+        new ec2.CfnSecurityGroupIngress(this, `Ingress-${name}-${i}`, {
+          groupId: sg.attrGroupId,
+          ipProtocol: rule.protocol,
+          fromPort: rule.port,
+          toPort: rule.port,
+          cidrIp: rule.cidr,
+          sourcePrefixListId: rule.prefixList ? prefixListId : undefined,
+          description: `planned consumer of ${e.id}`,
+        });
+      });
+      this.endpoints.set(
+        e.service,
+        new ec2.CfnVPCEndpoint(this, `Interface-${name}`, {
+          vpcId: vpc.vpcId,
+          serviceName: e.serviceName,
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: e.privateDns,
+          subnetIds: vpc.subnetIds('endpoints'),
+          securityGroupIds: [sg.attrGroupId],
+          policyDocument: e.policy,
+        }),
+      );
+    }
+  }
+
+  /** The planned services of this VPC, by short name. */
+  public get services(): string[] {
+    return [...this.endpoints.keys()];
+  }
+
+  /** The deployed endpoint's ID (a token) for a service of this VPC. */
+  public endpointId(service: string): string {
+    const e = this.endpoints.get(service);
+    if (!e) {
+      throw new Error(`${this.node.path}: no endpoint for '${service}' is planned here; planned: ${this.services.join(', ') || '(none)'}`);
+    }
+    return e.ref;
+  }
+}
