@@ -1,0 +1,138 @@
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { PlannedEndpoints } from './planned-endpoints';
+import { PlannedVpc } from './planned-vpc';
+import { Topology } from './topology';
+
+/** Props of `BedrockMlAccount`. */
+export interface BedrockMlAccountProps {
+  /** The validated topology; its `bedrock` section names the account and VPC. */
+  readonly topology: Topology;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+interface PlannedRole {
+  id: string;
+  name: string;
+  trust: any;
+  permissions: any[];
+}
+
+/**
+ * The ML account of the Bedrock architecture, as planned: its VPC and
+ * endpoints (bedrock-runtime with private DNS), a VPC function that streams
+ * `InvokeModelWithResponseStream` output back to the caller, the function's
+ * role allowed exactly the listed models, and the cross-account invoker
+ * role (trust with conditions, from the plan) that may only invoke the
+ * function. Role and function names are the plan's.
+ */
+export class BedrockMlAccount extends Construct {
+  /** The ML VPC. */
+  public readonly vpc: PlannedVpc;
+  /** Its endpoints. */
+  public readonly endpoints: PlannedEndpoints;
+  /** The streaming function. */
+  public readonly function: lambda.Function;
+  /** The role the invoker accounts assume. */
+  public readonly invokerRole: iam.CfnRole;
+
+  constructor(scope: Construct, id: string, props: BedrockMlAccountProps) {
+    super(scope, id);
+    const plan = props.topology.plan;
+    if (!plan.iam.functions?.length || !plan.vpcs) {
+      throw new Error(`${this.node.path}: topology '${props.topology.name}' has no \`bedrock\` section`);
+    }
+    const fn = plan.iam.functions.find((f: any) => f.id === 'bedrock/stream');
+    const roles: PlannedRole[] = plan.iam.roles;
+    const fnRolePlan = roles.find((r) => r.id === 'bedrock/function')!;
+    const invokerPlan = roles.find((r) => r.id === 'bedrock/invoker')!;
+    const vpcName = Object.keys(plan.vpcs).find((n) => plan.vpcs[n].accountId === plan.accounts[fn.account] && plan.vpcs[n].region === fn.region
+      && (plan.endpoints as any[]).some((e) => e.vpc === n && e.service === 'bedrock-runtime'))
+      ?? Object.keys(plan.vpcs).find((n) => plan.vpcs[n].account === fn.account && plan.vpcs[n].region === fn.region);
+    if (!vpcName) {
+      throw new Error(`${this.node.path}: no VPC of account '${fn.account}' in ${fn.region} is planned`);
+    }
+
+    this.vpc = new PlannedVpc(this, 'Vpc', { topology: props.topology, vpcName });
+    this.endpoints = new PlannedEndpoints(this, 'Endpoints', { topology: props.topology, vpc: this.vpc });
+
+    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
+      logGroupName: `/aws/lambda/${fn.name}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    const role = new iam.Role(this, 'FunctionRole', {
+      roleName: fnRolePlan.name,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
+        conditions: fnRolePlan.trust.Statement[0].Condition,
+      }),
+      inlinePolicies: {
+        planned: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: fnRolePlan.permissions }),
+        logs: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] })],
+        }),
+        vpc: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+              resources: ['*'],
+            }),
+          ],
+        }),
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (the same statement as the AWSLambdaVPCAccessExecutionRole managed policy).',
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
+      reason: "Log streams of the function's own log group only.",
+    });
+
+    const sg = new ec2.CfnSecurityGroup(this, 'FunctionSecurityGroup', {
+      vpcId: this.vpc.vpcId,
+      groupDescription: `${fn.name}: HTTPS out to the endpoints of its VPC only`,
+      securityGroupEgress: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: this.vpc.cidr, description: 'the VPC endpoints (bedrock-runtime)' }],
+    });
+
+    const models: string[] = (fnRolePlan.permissions[0].Resource as string[]).map((arn) => arn.split('/').slice(1).join('/'));
+    this.function = new lambda.Function(this, 'Function', {
+      functionName: fn.name,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'lambda', 'bedrock-stream')),
+      role,
+      logGroup,
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      environment: { ALLOWED_MODELS: models.join(',') },
+      vpc: ec2.Vpc.fromVpcAttributes(this, 'VpcRef', {
+        vpcId: this.vpc.vpcId,
+        availabilityZones: this.vpc.subnetIds('workload').map((_, i) => `az${i}`),
+        privateSubnetIds: this.vpc.subnetIds('workload'),
+      }),
+      vpcSubnets: { subnets: this.vpc.subnetIds('workload').map((sid, i) => ec2.Subnet.fromSubnetAttributes(this, `Workload${i}`, { subnetId: sid })) },
+      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'FunctionSg', sg.attrGroupId)],
+    });
+
+    this.invokerRole = new iam.CfnRole(this, 'InvokerRole', {
+      roleName: invokerPlan.name,
+      assumeRolePolicyDocument: invokerPlan.trust,
+      policies: [{ policyName: 'planned', policyDocument: { Version: '2012-10-17', Statement: invokerPlan.permissions } }],
+    });
+    new lambda.CfnPermission(this, 'InvokerMayInvoke', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: this.invokerRole.attrArn,
+    });
+  }
+}
