@@ -138,14 +138,7 @@ fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut V
     let org = cx.topo.organization.as_ref().map(|o| o.id.clone());
     let kind = asked.unwrap_or(if org.is_some() { EndpointPolicy::Organization } else { EndpointPolicy::Accounts });
     match (kind, org) {
-        (EndpointPolicy::Organization, Some(org)) => json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "OrganizationPrincipalsOnly",
-                "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-                "Condition": { "StringEquals": { "aws:PrincipalOrgID": org } }
-            }]
-        }),
+        (EndpointPolicy::Organization, Some(org)) => principals_only("OrganizationPrincipalsOnly", "aws:PrincipalOrgID", json!(org)),
         (EndpointPolicy::Organization, None) => {
             out.push(
                 Finding::at(Rule::Lp010, at, "endpoint policy `organization` needs `organization.id`")
@@ -155,14 +148,7 @@ fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut V
         }
         (EndpointPolicy::Accounts, _) => {
             let ids: Vec<&str> = cx.topo.accounts.values().map(|a| a.id.as_str()).collect();
-            json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "TopologyAccountsOnly",
-                    "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-                    "Condition": { "StringEquals": { "aws:PrincipalAccount": ids } }
-                }]
-            })
+            principals_only("TopologyAccountsOnly", "aws:PrincipalAccount", json!(ids))
         }
         (EndpointPolicy::FullAccess, _) => {
             out.push(
@@ -172,4 +158,17 @@ fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut V
             json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*" }] })
         }
     }
+}
+
+/// An endpoint policy allowing everything, but only to principals whose
+/// `key` condition equals `value`.
+fn principals_only(sid: &str, key: &str, value: Value) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": sid,
+            "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+            "Condition": { "StringEquals": { key: value } }
+        }]
+    })
 }
