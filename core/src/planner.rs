@@ -44,7 +44,7 @@ pub fn run(input: &Input<'_>) -> Outcome {
                     };
                     lock_spans = spans;
                     findings.extend(lock_findings);
-                    plan = plan_topology(&topo, parsed.as_ref(), input.lock.is_some(), &mut findings);
+                    plan = plan_topology(&topo, parsed.as_ref(), &mut findings);
                     old_lock = parsed;
                 }
                 Err(e) => findings.push(Finding::at(Rule::Lp001, &Pointer::root(), format!("the topology cannot be read: {e}"))),
@@ -61,10 +61,10 @@ pub fn run(input: &Input<'_>) -> Outcome {
 
 /// Every check and planner over a readable topology. Returns the plan when
 /// every VPC could be planned.
-fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, lock_given: bool, out: &mut Vec<Finding>) -> Option<Plan> {
+fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Finding>) -> Option<Plan> {
     let (facts, found) = validate::check(topo);
     out.extend(found);
-    let addresses = vpc_addresses(&facts, lock, lock_given, out);
+    let addresses = vpc_addresses(&facts, lock, out);
     let by_name: BTreeMap<&str, Net> = addresses.iter().map(|(n, a)| (*n, a.cidr)).collect();
     validate::check_overlaps(&facts, &by_name, out);
 
@@ -123,7 +123,7 @@ struct Address {
 }
 
 /// Fixed CIDRs as given, locked ones kept, the rest allocated from the pools.
-fn vpc_addresses<'a>(facts: &Facts<'a>, lock: Option<&ParsedLock>, lock_given: bool, out: &mut Vec<Finding>) -> BTreeMap<&'a str, Address> {
+fn vpc_addresses<'a>(facts: &Facts<'a>, lock: Option<&ParsedLock>, out: &mut Vec<Finding>) -> BTreeMap<&'a str, Address> {
     let mut addresses = BTreeMap::new();
     let mut requests = Vec::new();
     // everything already spoken for: fixed VPCs, reserved ranges, the whole lock
@@ -166,7 +166,6 @@ fn vpc_addresses<'a>(facts: &Facts<'a>, lock: Option<&ParsedLock>, lock_given: b
             Err(no_room) => out.push(no_room_finding(vpc, &no_room)),
         }
     }
-    let _ = lock_given;
     addresses
 }
 

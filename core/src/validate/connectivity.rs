@@ -2,6 +2,11 @@
 //! segment, to hubs, or between segments `transit.segments` allows) or as
 //! a hub and a VPC it shares endpoints with. Overlapping CIDRs are refused
 //! only between VPCs that can route to each other.
+//!
+//! This runs before addresses exist, so it is computed from the spec; the
+//! routing plan (`network::routing`) later builds the actual route tables.
+//! It is deliberately the wider of the two (any hub counts as linked to every
+//! attached VPC), so an overlap the route tables could carry is never missed.
 
 use crate::spec::Topology;
 use std::collections::{BTreeMap, BTreeSet};
