@@ -103,6 +103,12 @@ pub struct ResolverEndpointPlan {
     pub direction: String,
     /// One IP per subnet, in the `endpoints` tier.
     pub subnets: Vec<Net>,
+    /// The fixed IP in each subnet, in subnet order. Fixed so that resolver
+    /// rules can name the inbound IPs before deploy; taken from the top of
+    /// the subnet (inbound the last usable address, outbound the one below)
+    /// because interface endpoints in the same subnets get theirs from the
+    /// bottom.
+    pub ips: Vec<String>,
     pub security_group: SecurityGroupPlan,
 }
 
@@ -123,6 +129,14 @@ pub struct ResolverRulePlan {
 }
 
 const DNS_PORT: u16 = 53;
+
+/// The address `from_top` below the end of `subnet` (the broadcast address
+/// is 1; AWS reserves it, so 2 is the last usable address).
+fn fixed_ip(subnet: Net, from_top: u64) -> String {
+    let end = subnet.end();
+    let addr = u32::try_from(end.saturating_sub(from_top).max(subnet.start())).unwrap_or(0);
+    std::net::Ipv4Addr::from(addr).to_string()
+}
 
 pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) -> DnsPlan {
     let mode = cx.topo.dns.as_ref().map(|d| d.mode);
@@ -291,6 +305,7 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
                 region: hv.region.clone(),
                 direction: direction.into(),
                 subnets: subnets.clone(),
+                ips: subnets.iter().map(|s| fixed_ip(*s, if direction == "inbound" { 2 } else { 3 })).collect(),
                 security_group: if direction == "inbound" { sg.clone() } else { super::endpoints::security_group(&format!("{hub}-resolver-out"), &[], DNS_PORT, 1) },
             });
         }
@@ -311,5 +326,18 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
             shared_with_accounts: shared_with_accounts.into_iter().collect(),
             associations: same_region,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed_ip;
+    use crate::cidr::Net;
+
+    #[test]
+    fn resolver_ips_come_from_the_top_of_the_subnet() {
+        let subnet: Net = "10.0.128.32/27".parse().unwrap();
+        assert_eq!(fixed_ip(subnet, 2), "10.0.128.62"); // last usable: .63 is broadcast
+        assert_eq!(fixed_ip(subnet, 3), "10.0.128.61");
     }
 }
