@@ -43,6 +43,8 @@ pub struct FunctionPlan {
     pub region: String,
     pub arn: String,
     pub role: String,
+    /// The VPC the function runs in.
+    pub vpc: String,
 }
 
 /// IAM role names are at most 64 characters: longer ones keep their start
@@ -135,6 +137,7 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> IamPlan {
             region,
             arn: function_arn,
             role: "bedrock/function".into(),
+            vpc: b.vpc.clone(),
         });
     }
 
