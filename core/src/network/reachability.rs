@@ -22,6 +22,8 @@ use std::collections::{HashMap, HashSet};
 #[serde(rename_all = "camelCase")]
 pub struct Proof {
     pub workload: String,
+    /// The workload's VPC.
+    pub vpc: String,
     /// The need as written, e.g. `sts@us-east-1`.
     pub need: String,
     pub service: String,
@@ -63,6 +65,7 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
             }
             let mut proof = Proof {
                 workload: w.name.clone(),
+                vpc: w.vpc.clone(),
                 need: need.clone(),
                 service: short.to_owned(),
                 region: region.clone(),
