@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
+import { VpcConnections } from './vpc-connections';
 
 /** Props of `BedrockMlAccount`. */
 export interface BedrockMlAccountProps {
@@ -40,6 +41,8 @@ export class BedrockMlAccount extends Construct {
   public readonly vpc: PlannedVpc;
   /** Its endpoints. */
   public readonly endpoints: PlannedEndpoints;
+  /** Its transit attachment, routes and DNS associations, if planned. */
+  public readonly connections: VpcConnections;
   /** The streaming function. */
   public readonly function: lambda.Function;
   /** The role the invoker accounts assume. */
@@ -55,15 +58,10 @@ export class BedrockMlAccount extends Construct {
     const roles: PlannedRole[] = plan.iam.roles;
     const fnRolePlan = roles.find((r) => r.id === 'bedrock/function')!;
     const invokerPlan = roles.find((r) => r.id === 'bedrock/invoker')!;
-    const vpcName = Object.keys(plan.vpcs).find((n) => plan.vpcs[n].accountId === plan.accounts[fn.account] && plan.vpcs[n].region === fn.region
-      && (plan.endpoints as any[]).some((e) => e.vpc === n && e.service === 'bedrock-runtime'))
-      ?? Object.keys(plan.vpcs).find((n) => plan.vpcs[n].account === fn.account && plan.vpcs[n].region === fn.region);
-    if (!vpcName) {
-      throw new Error(`${this.node.path}: no VPC of account '${fn.account}' in ${fn.region} is planned`);
-    }
-
+    const vpcName: string = fn.vpc;
     this.vpc = new PlannedVpc(this, 'Vpc', { topology: props.topology, vpcName });
     this.endpoints = new PlannedEndpoints(this, 'Endpoints', { topology: props.topology, vpc: this.vpc });
+    this.connections = new VpcConnections(this, 'Connections', { topology: props.topology, vpc: this.vpc });
 
     const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       logGroupName: `/aws/lambda/${fn.name}`,
@@ -115,12 +113,8 @@ export class BedrockMlAccount extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 512,
       environment: { ALLOWED_MODELS: models.join(',') },
-      vpc: ec2.Vpc.fromVpcAttributes(this, 'VpcRef', {
-        vpcId: this.vpc.vpcId,
-        availabilityZones: this.vpc.subnetIds('workload').map((_, i) => `az${i}`),
-        privateSubnetIds: this.vpc.subnetIds('workload'),
-      }),
-      vpcSubnets: { subnets: this.vpc.subnetIds('workload').map((sid, i) => ec2.Subnet.fromSubnetAttributes(this, `Workload${i}`, { subnetId: sid })) },
+      vpc: this.vpc.asIVpc('workload'),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'FunctionSg', sg.attrGroupId)],
     });
 

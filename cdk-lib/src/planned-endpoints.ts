@@ -1,3 +1,4 @@
+import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { PlannedVpc } from './planned-vpc';
@@ -9,6 +10,12 @@ export interface PlannedEndpointsProps {
   readonly topology: Topology;
   /** The VPC the endpoints are planned in. */
   readonly vpc: PlannedVpc;
+}
+
+/** An interface endpoint's regional DNS name, for alias records. */
+export interface EndpointDns {
+  readonly dnsName: string;
+  readonly hostedZoneId: string;
 }
 
 interface PlannedIngress {
@@ -97,10 +104,24 @@ export class PlannedEndpoints extends Construct {
 
   /** The deployed endpoint's ID (a token) for a service of this VPC. */
   public endpointId(service: string): string {
+    return this.endpoint(service).ref;
+  }
+
+  /**
+   * The endpoint's regional DNS name and its hosted zone ID (tokens), the
+   * target of an alias record.
+   */
+  public regionalDns(service: string): EndpointDns {
+    // the first DNS entry is the regional one, as "<zone id>:<dns name>"
+    const first = Fn.select(0, this.endpoint(service).attrDnsEntries);
+    return { hostedZoneId: Fn.select(0, Fn.split(':', first)), dnsName: Fn.select(1, Fn.split(':', first)) };
+  }
+
+  private endpoint(service: string): ec2.CfnVPCEndpoint {
     const e = this.endpoints.get(service);
     if (!e) {
       throw new Error(`${this.node.path}: no endpoint for '${service}' is planned here; planned: ${this.services.join(', ') || '(none)'}`);
     }
-    return e.ref;
+    return e;
   }
 }

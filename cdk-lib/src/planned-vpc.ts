@@ -2,7 +2,9 @@ import { Stack, Token, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
+import { Site, vpcSite } from './layout';
 import { Topology } from './topology';
 
 /** Props of `PlannedVpc`. */
@@ -12,7 +14,7 @@ export interface PlannedVpcProps {
   /** The VPC's name in the topology (a key of `vpcs`). */
   readonly vpcName: string;
   /**
-   * How long VPC flow logs are kept.
+   * How long VPC flow logs and Route 53 Resolver query logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
@@ -21,8 +23,8 @@ export interface PlannedVpcProps {
 /**
  * A VPC exactly as the plan says: its CIDR, one subnet per tier and AZ ID
  * (subnets are placed by `AvailabilityZoneId`, so they line up across
- * accounts), a route table per tier, and flow logs of all traffic to
- * CloudWatch Logs. Nothing here computes an address: it reads the plan.
+ * accounts), a route table per tier, flow logs of all traffic and Route 53
+ * Resolver query logs of every DNS query to CloudWatch Logs. Nothing here computes an address: it reads the plan.
  */
 export class PlannedVpc extends Construct {
   /** The VPC's ID (a token until deploy). */
@@ -31,6 +33,8 @@ export class PlannedVpc extends Construct {
   public readonly cidr: string;
   /** The VPC's name in the topology. */
   public readonly vpcName: string;
+  /** The account, region and stack role the plan gives this VPC. */
+  public readonly site: Site;
   private readonly subnetsByTier = new Map<string, ec2.CfnSubnet[]>();
   private readonly routeTablesByTier = new Map<string, ec2.CfnRouteTable>();
 
@@ -48,6 +52,7 @@ export class PlannedVpc extends Construct {
       throw new Error(`${this.node.path}: VPC '${props.vpcName}' is planned in account ${planned.accountId}, but this stack is in ${stack.account}`);
     }
     this.vpcName = props.vpcName;
+    this.site = vpcSite(props.topology.plan, props.vpcName);
     this.cidr = planned.cidr;
 
     const vpc = new ec2.CfnVPC(this, 'Vpc', {
@@ -94,6 +99,46 @@ export class PlannedVpc extends Construct {
       logGroupName: logGroup.logGroupName,
       deliverLogsPermissionArn: role.roleArn,
     });
+
+    // Resolver query logs: who asked for which name, for audit and for
+    // finding a workload that resolves a service to a public address
+    const queryLogs = new logs.LogGroup(this, 'QueryLogs', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const queryLogConfig = new resolver.CfnResolverQueryLoggingConfig(this, 'QueryLogConfig', {
+      name: `${props.topology.name}-${props.vpcName}`.slice(0, 64),
+      destinationArn: queryLogs.logGroupArn,
+    });
+    new resolver.CfnResolverQueryLoggingConfigAssociation(this, 'QueryLogAssociation', {
+      resolverQueryLogConfigId: queryLogConfig.attrId,
+      resourceId: vpc.ref,
+    });
+  }
+
+  /**
+   * The VPC as an `ec2.IVpc` whose private subnets are the tier's (with
+   * their route table), for L2 constructs such as `lambda.Function`;
+   * select them with `{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }`.
+   */
+  public asIVpc(tier: string): ec2.IVpc {
+    const id = `IVpc-${tier}`;
+    const existing = this.node.tryFindChild(id) as ec2.IVpc | undefined;
+    if (existing) return existing;
+    const subnets = this.subnetIds(tier);
+    const table = this.routeTableId(tier);
+    return ec2.Vpc.fromVpcAttributes(this, id, {
+      vpcId: this.vpcId,
+      vpcCidrBlock: this.cidr,
+      availabilityZones: (this.subnetsByTier.get(tier) ?? []).map((s) => s.availabilityZoneId as string),
+      isolatedSubnetIds: subnets,
+      isolatedSubnetRouteTableIds: subnets.map(() => table),
+    });
+  }
+
+  /** The subnet tiers of this VPC, in plan order. */
+  public get tiers(): string[] {
+    return [...this.routeTablesByTier.keys()];
   }
 
   /** The subnet IDs of a tier, in the plan's AZ order. */
@@ -103,6 +148,15 @@ export class PlannedVpc extends Construct {
       throw new Error(`${this.node.path}: VPC '${this.vpcName}' has no '${tier}' subnets; it has ${[...this.subnetsByTier.keys()].join(', ')}`);
     }
     return list.map((s) => s.ref);
+  }
+
+  /** The ID of the planned subnet with this CIDR. */
+  public subnetIdOf(cidr: string): string {
+    const subnet = [...this.subnetsByTier.values()].flat().find((s) => s.cidrBlock === cidr);
+    if (!subnet) {
+      throw new Error(`${this.node.path}: VPC '${this.vpcName}' has no subnet ${cidr}`);
+    }
+    return subnet.ref;
   }
 
   /** The route table ID of a tier. */

@@ -1,0 +1,164 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { Exchange } from './exchange';
+import { dnsSite, keys, Site, tgwSite, vpcSite, zoneAssociationsElsewhere, zoneAssociatorRoleName } from './layout';
+import { Topology } from './topology';
+
+/** Props of `NetworkLinks`. */
+export interface NetworkLinksProps {
+  /** The validated topology. */
+  readonly topology: Topology;
+  /** The account's name in the topology (the transit or zone owner). */
+  readonly account: string;
+  /** The region. */
+  readonly region: string;
+}
+
+/**
+ * What joins the stacks of one account and region once the VPCs exist (the
+ * last deploy wave): the planned transit gateway route tables with their
+ * associations, propagations and static routes; the inter-region peering
+ * attachments this region requests (accepted in the peer region by a custom
+ * resource); and, in `zones` mode, the association of the zones with VPCs
+ * built in other stacks (authorized first when the VPC's account differs).
+ */
+export class NetworkLinks extends Construct {
+  constructor(scope: Construct, id: string, props: NetworkLinksProps) {
+    super(scope, id);
+    const { topology, account, region } = props;
+    const plan = topology.plan;
+    const accountId = plan.accounts[account];
+    if (!accountId) {
+      throw new Error(`${this.node.path}: account '${account}' is not in topology '${topology.name}'`);
+    }
+    const site: Site = { account, accountId, region, role: 'links' };
+    const here = (x: { account: string; region: string }) => x.account === account && x.region === region;
+    const exchange = Exchange.of(this, topology, site);
+
+    const peerings = plan.routing.tgwPeerings as any[];
+    const tgws = (plan.routing.transitGateways as any[]).filter(here);
+    const tgwIds = new Set(tgws.map((t) => t.id));
+    const peeringIds = new Map<string, string>();
+    for (const p of peerings) {
+      if (tgwIds.has(p.requester)) {
+        const peer = (plan.routing.transitGateways as any[]).find((t) => t.id === p.accepter);
+        const attachment = new ec2.CfnTransitGatewayPeeringAttachment(this, `Peering-${p.id}`, {
+          transitGatewayId: exchange.get(keys.tgwId(p.requester), tgwSite(plan, p.requester)),
+          peerTransitGatewayId: exchange.get(keys.tgwId(p.accepter), tgwSite(plan, p.accepter)),
+          peerAccountId: plan.accounts[peer.account],
+          peerRegion: peer.region,
+          tags: [{ key: 'Name', value: `${topology.name}-${p.id}` }],
+        });
+        const accept: cr.AwsSdkCall = {
+          service: 'EC2',
+          action: 'acceptTransitGatewayPeeringAttachment',
+          parameters: { TransitGatewayAttachmentId: attachment.attrTransitGatewayAttachmentId },
+          region: peer.region,
+          physicalResourceId: cr.PhysicalResourceId.of(`${p.id}-accept`),
+        };
+        exchange.acknowledgeProviderFunction();
+        new cr.AwsCustomResource(this, `Accept-${p.id}`, {
+          onCreate: accept,
+          installLatestAwsSdk: false,
+          policy: cr.AwsCustomResourcePolicy.fromStatements([
+            new iam.PolicyStatement({
+              actions: ['ec2:AcceptTransitGatewayPeeringAttachment'],
+              resources: [`arn:aws:ec2:${peer.region}:${plan.accounts[peer.account]}:transit-gateway-attachment/${attachment.attrTransitGatewayAttachmentId}`],
+            }),
+          ]),
+        });
+        peeringIds.set(p.id, attachment.attrTransitGatewayAttachmentId);
+        exchange.publish(keys.peeringId(p.id), attachment.attrTransitGatewayAttachmentId);
+      }
+    }
+    const requesterLinks = (p: any): Site => ({ ...tgwSite(plan, p.requester), role: 'links' });
+    const attachmentOf = (name: string): string => {
+      const peering = peerings.find((p) => p.id === name);
+      if (peering) return peeringIds.get(name) ?? exchange.get(keys.peeringId(name), requesterLinks(peering));
+      return exchange.get(keys.attachmentId(name), vpcSite(plan, name));
+    };
+
+    for (const tgw of tgws) {
+      const tgwId = exchange.get(keys.tgwId(tgw.id), tgwSite(plan, tgw.id));
+      for (const table of tgw.routeTables) {
+        const rt = new ec2.CfnTransitGatewayRouteTable(this, `RouteTable-${table.id}`, {
+          transitGatewayId: tgwId,
+          tags: [{ key: 'Name', value: `${topology.name}-${table.name}` }],
+        });
+        for (const a of table.associations as string[]) {
+          new ec2.CfnTransitGatewayRouteTableAssociation(this, `Association-${table.id}-${a}`, {
+            transitGatewayRouteTableId: rt.ref,
+            transitGatewayAttachmentId: attachmentOf(a),
+          });
+        }
+        for (const v of table.propagations as string[]) {
+          new ec2.CfnTransitGatewayRouteTablePropagation(this, `Propagation-${table.id}-${v}`, {
+            transitGatewayRouteTableId: rt.ref,
+            transitGatewayAttachmentId: attachmentOf(v),
+          });
+        }
+        for (const r of table.staticRoutes) {
+          new ec2.CfnTransitGatewayRoute(this, `Route-${table.id}-${r.cidr}`, {
+            transitGatewayRouteTableId: rt.ref,
+            destinationCidrBlock: r.cidr,
+            transitGatewayAttachmentId: attachmentOf(r.peering),
+          });
+        }
+      }
+    }
+
+    for (const zone of (plan.dns.hostedZones as any[]).filter(here)) {
+      const elsewhere = zoneAssociationsElsewhere(plan, zone);
+      if (elsewhere.length === 0) continue;
+      const zoneId = exchange.get(keys.zoneId(zone.id), dnsSite(plan, zone));
+      for (const v of elsewhere) {
+        const vpc = plan.vpcs[v];
+        const vpcRef = { VPCRegion: vpc.region, VPCId: exchange.get(keys.vpcId(v), vpcSite(plan, v)) };
+        const cross = vpc.accountId !== accountId;
+        exchange.acknowledgeProviderFunction();
+        let authorize: cr.AwsCustomResource | undefined;
+        if (cross) {
+          authorize = new cr.AwsCustomResource(this, `Authorize-${zone.id}-${v}`, {
+            onCreate: {
+              service: 'Route53',
+              action: 'createVPCAssociationAuthorization',
+              parameters: { HostedZoneId: zoneId, VPC: vpcRef },
+              physicalResourceId: cr.PhysicalResourceId.of(`${zone.id}-${v}-authorization`),
+            },
+            installLatestAwsSdk: false,
+            policy: cr.AwsCustomResourcePolicy.fromStatements([
+              new iam.PolicyStatement({ actions: ['route53:CreateVPCAssociationAuthorization'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] }),
+            ]),
+          });
+        }
+        const associatorArn = `arn:aws:iam::${vpc.accountId}:role/${zoneAssociatorRoleName(topology.name, vpcSite(plan, v))}`;
+        const associate = new cr.AwsCustomResource(this, `Associate-${zone.id}-${v}`, {
+          onCreate: {
+            service: 'Route53',
+            action: 'associateVPCWithHostedZone',
+            parameters: { HostedZoneId: zoneId, VPC: vpcRef },
+            assumedRoleArn: cross ? associatorArn : undefined,
+            physicalResourceId: cr.PhysicalResourceId.of(`${zone.id}-${v}-association`),
+          },
+          onDelete: {
+            service: 'Route53',
+            action: 'disassociateVPCFromHostedZone',
+            parameters: { HostedZoneId: zoneId, VPC: vpcRef },
+            assumedRoleArn: cross ? associatorArn : undefined,
+          },
+          installLatestAwsSdk: false,
+          policy: cr.AwsCustomResourcePolicy.fromStatements([
+            cross
+              ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [associatorArn] })
+              : new iam.PolicyStatement({ actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] }),
+            // Route 53 checks the VPC with DescribeVpcs, which has no resource-level permissions
+            ...(cross ? [] : [new iam.PolicyStatement({ actions: ['ec2:DescribeVpcs'], resources: ['*'] })]),
+          ]),
+        });
+        if (authorize) associate.node.addDependency(authorize);
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AppSpokeVpc, SpokeWorkloads } from './app-spoke-vpc';
+import { BedrockMlAccount } from './bedrock-ml-account';
+import { Exchange } from './exchange';
+import { sites, siteKey, vpcsOf } from './layout';
+import { NetworkHub } from './network-hub';
+import { NetworkLinks } from './network-links';
+import { Site } from './site';
+import { Topology } from './topology';
+
+/** Props of `TopologyStacks`. */
+export interface TopologyStacksProps {
+  /**
+   * Workloads to run in spoke VPCs, by VPC name.
+   * @default - none
+   */
+  readonly workloads?: Record<string, SpokeWorkloads>;
+  /**
+   * Props given to every stack (tags, synthesizer, termination protection…);
+   * `env` is always the plan's account and region.
+   * @default - none
+   */
+  readonly stackProps?: StackProps;
+}
+
+/** One stack of a topology and where it goes. */
+export interface TopologyStack {
+  readonly stack: Stack;
+  readonly site: Site;
+  /** 1-based deploy wave: a stack deploys after every stack of earlier waves it reads from. */
+  readonly wave: number;
+}
+
+/**
+ * Every stack of a topology: one per account × region × role, each with
+ * `env: {account, region}` from the plan and named
+ * `<topology>-<account>-<region>-<role>`:
+ *   - `network`: the account's transit gateways, hub VPCs, shared endpoints and DNS (`NetworkHub`);
+ *   - `ml`: the Bedrock ML account (`BedrockMlAccount`);
+ *   - `spoke`: the application VPCs (`AppSpokeVpc`);
+ *   - `links`: transit gateway route tables, peering, cross-stack zone associations (`NetworkLinks`).
+ * A stack that reads a value another stack publishes depends on it, so
+ * `cdk deploy --all` deploys in order; `deployOrder()` prints the waves.
+ */
+export class TopologyStacks extends Construct {
+  /** The stacks, in deploy order. */
+  public readonly stacks: TopologyStack[];
+  private readonly topology: Topology;
+
+  constructor(scope: Construct, id: string, topology: Topology, props: TopologyStacksProps = {}) {
+    super(scope, id);
+    this.topology = topology;
+    const plan = topology.plan;
+    for (const vpc of Object.keys(props.workloads ?? {})) {
+      if (!plan.vpcs[vpc]) {
+        throw new Error(`${this.node.path}: workloads are given for VPC '${vpc}', which is not in topology '${topology.name}'`);
+      }
+    }
+    const built = new Map<string, { stack: Stack; site: Site }>();
+    for (const site of sites(plan)) {
+      // stacks are the app's children, so their names and paths are the plain stack names
+      const stack = new Stack(scope, `${topology.name}-${site.account}-${site.region}-${site.role}`, {
+        ...props.stackProps,
+        env: { account: site.accountId, region: site.region },
+        description: `Linkplan ${topology.name}: ${site.role} of account ${site.account} (${site.accountId}) in ${site.region}`,
+      });
+      switch (site.role) {
+        case 'network':
+          new NetworkHub(stack, 'Hub', { topology, account: site.account, region: site.region });
+          break;
+        case 'ml':
+          new BedrockMlAccount(stack, 'Ml', { topology });
+          break;
+        case 'spoke':
+          for (const vpcName of vpcsOf(plan, site)) {
+            const workloads = props.workloads?.[vpcName];
+            new AppSpokeVpc(stack, vpcName, { topology, vpcName, workloads });
+          }
+          break;
+        case 'links':
+          new NetworkLinks(stack, 'Links', { topology, account: site.account, region: site.region });
+          break;
+      }
+      topology.annotate(stack);
+      built.set(siteKey(site), { stack, site });
+    }
+    // dependencies: every read value must be published by the stack it is read from
+    const waves = new Map<string, number>();
+    const deps = new Map<string, string[]>();
+    for (const [key, { stack }] of built) {
+      const exchange = Exchange.find(stack);
+      const producers = new Set<string>();
+      for (const read of exchange?.consumed ?? []) {
+        const producer = built.get(read.producer);
+        const published = producer && Exchange.find(producer.stack)?.published.some((p) => p.parameterName === read.parameterName);
+        if (!published) {
+          throw new Error(`${stack.stackName} reads '${read.parameterName}' from ${read.producer}, which does not publish it; this is a Linkplan bug, please report it`);
+        }
+        producers.add(read.producer);
+      }
+      deps.set(key, [...producers].sort());
+      for (const p of producers) stack.addStackDependency(built.get(p)!.stack, `reads values ${p} publishes`);
+    }
+    const waveOf = (key: string, seen: string[] = []): number => {
+      if (seen.includes(key)) throw new Error(`the stacks of '${topology.name}' read each other's values in a cycle: ${[...seen, key].join(' → ')}`);
+      const known = waves.get(key);
+      if (known) return known;
+      const w = 1 + Math.max(0, ...(deps.get(key) ?? []).map((d) => waveOf(d, [...seen, key])));
+      waves.set(key, w);
+      return w;
+    };
+    this.stacks = [...built.entries()]
+      .map(([key, b]) => ({ stack: b.stack, site: b.site, wave: waveOf(key) }))
+      .sort((a, b) => a.wave - b.wave || a.stack.stackName.localeCompare(b.stack.stackName));
+  }
+
+  /** The stack of an account (by name), region and role. */
+  public stackFor(account: string, region: string, role: string): Stack {
+    const found = this.stacks.find((s) => s.site.account === account && s.site.region === region && s.site.role === role);
+    if (!found) {
+      throw new Error(`topology '${this.topology.name}' has no ${role} stack for account '${account}' in ${region}; it has ${this.stacks.map((s) => s.stack.stackName).join(', ')}`);
+    }
+    return found.stack;
+  }
+
+  /** The deploy order as text: one line per wave, the stacks of a wave deploy in parallel. */
+  public deployOrder(): string {
+    const lines: string[] = [];
+    const max = Math.max(0, ...this.stacks.map((s) => s.wave));
+    for (let w = 1; w <= max; w++) {
+      const names = this.stacks.filter((s) => s.wave === w).map((s) => s.stack.stackName);
+      lines.push(`wave ${w}: ${names.join(' ')}`);
+    }
+    return lines.join('\n');
+  }
+}
