@@ -72,7 +72,7 @@ export class AppSpokeVpc extends Construct {
     if (!w.notebook && !w.function) return;
     const plan = topology.plan;
     const invoker = (plan.iam.roles as any[]).find((r) => r.id === 'bedrock/invoker');
-    const fn = (plan.iam.functions as any[]).find((f) => f.id === 'bedrock/stream');
+    const fn = ((plan.iam.functions ?? []) as any[]).find((f) => f.id === 'bedrock/stream');
     if (!invoker || !fn) {
       throw new Error(`${this.node.path}: workloads call the Bedrock function, but topology '${topology.name}' has no \`bedrock\` section`);
     }

@@ -37,7 +37,7 @@ export function hubVpcs(plan: any): Set<string> {
 
 /** The VPC `BedrockMlAccount` builds, if the topology has a `bedrock` section. */
 export function mlVpc(plan: any): string | undefined {
-  return (plan.iam.functions as any[]).find((f) => f.id === 'bedrock/stream')?.vpc;
+  return ((plan.iam.functions ?? []) as any[]).find((f) => f.id === 'bedrock/stream')?.vpc;
 }
 
 export function vpcSite(plan: any, vpc: string): Site {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AppSpokeVpc, SpokeWorkloads } from './app-spoke-vpc';
 import { BedrockMlAccount } from './bedrock-ml-account';
 import { Exchange } from './exchange';
-import { sites, siteKey, vpcsOf } from './layout';
+import { sites, siteKey, vpcSite, vpcsOf } from './layout';
 import { NetworkHub } from './network-hub';
 import { NetworkLinks } from './network-links';
 import { Site } from './site';
@@ -55,6 +55,10 @@ export class TopologyStacks extends Construct {
     for (const vpc of Object.keys(props.workloads ?? {})) {
       if (!plan.vpcs[vpc]) {
         throw new Error(`${this.node.path}: workloads are given for VPC '${vpc}', which is not in topology '${topology.name}'`);
+      }
+      const role = vpcSite(plan, vpc).role;
+      if (role !== 'spoke') {
+        throw new Error(`${this.node.path}: workloads run in application (spoke) VPCs; '${vpc}' is a ${role === 'ml' ? 'Bedrock ML' : 'hub'} VPC`);
       }
     }
     const built = new Map<string, { stack: Stack; site: Site }>();

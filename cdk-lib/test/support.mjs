@@ -1,0 +1,44 @@
+// Shared by the construct tests: the examples' topologies built with
+// TopologyStacks, and the validators (cdk-nag runs inside app.synth()).
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { Topology, TopologyStacks } = require('../lib/index.js');
+const { App, Validations } = require('aws-cdk-lib');
+const { AwsSolutionsChecks } = require('cdk-nag');
+
+export const root = new URL('../..', import.meta.url).pathname;
+
+export function topologyOf(example) {
+  return Topology.fromFile(join(root, `examples/${example}/topology.yaml`));
+}
+
+/** An app with every stack of a topology, checked by cdk-nag on synth. */
+export function buildApp(topology, props = {}) {
+  const app = new App();
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const stacks = new TopologyStacks(app, 'Linkplan', topology, props);
+  return { app, stacks };
+}
+
+/** Runs cfn-lint on every template of an assembly (exit 0: no errors or warnings). */
+export function cfnLint(assembly, label) {
+  const bin = process.env.LINKPLAN_CFN_LINT ?? join(root, '.venv/bin/cfn-lint');
+  if (!existsSync(bin)) {
+    assert.ok(!process.env.LINKPLAN_REQUIRE_MOTO, `cfn-lint is required here but ${bin} is missing`);
+    console.log(`SKIPPED: ${bin} not installed; run through test/all.sh`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), `linkplan-${label}-`));
+  const files = assembly.stacks.map((s) => {
+    const f = join(dir, `${s.stackName}.json`);
+    writeFileSync(f, JSON.stringify(s.template));
+    return f;
+  });
+  execFileSync(bin, ['--config-file', join(root, 'cdk-lib/test/cfn-lint.yaml'), '--format', 'parseable', ...files], { encoding: 'utf8' });
+}

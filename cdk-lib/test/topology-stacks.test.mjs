@@ -1,0 +1,174 @@
+// TopologyStacks and the constructs it builds (NetworkHub, AppSpokeVpc,
+// NetworkLinks, BedrockMlAccount) on both examples: template assertions,
+// the cross-stack contract, deploy order, cdk-nag and cfn-lint.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp, cfnLint, root, topologyOf } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+const { Template, Match } = require('aws-cdk-lib/assertions');
+const { Topology } = require('../lib/index.js');
+
+const bedrock = topologyOf('bedrock-privatelink');
+const studio = topologyOf('studio-multi-account');
+const workloads = { 'app-apse1': { notebook: true, function: true } };
+
+const bedrockApp = buildApp(bedrock, { workloads });
+const studioApp = buildApp(studio);
+const bedrockAssembly = bedrockApp.app.synth(); // throws on unacknowledged cdk-nag findings
+const studioAssembly = studioApp.app.synth();
+
+const template = (assembly, name) => assembly.getStackByName(name).template;
+const tpl = (stacks, account, region, role) => Template.fromStack(stacks.stackFor(account, region, role));
+
+test('one stack per account × region × role, with the plan env, in dependency waves', () => {
+  const got = bedrockApp.stacks.stacks.map((s) => [s.stack.stackName, s.stack.account, s.stack.region, s.wave]);
+  assert.deepEqual(got, [
+    ['bedrock-privatelink-app-us-east-1-network', '222222222222', 'us-east-1', 1],
+    ['bedrock-privatelink-ml-us-east-1-ml', '111111111111', 'us-east-1', 1],
+    // its Profile holds the us-east-1 zones
+    ['bedrock-privatelink-app-ap-southeast-1-network', '222222222222', 'ap-southeast-1', 2],
+    ['bedrock-privatelink-app-ap-southeast-1-spoke', '222222222222', 'ap-southeast-1', 3],
+    // requests the peering, which the us-east-1 links associate
+    ['bedrock-privatelink-app-ap-southeast-1-links', '222222222222', 'ap-southeast-1', 4],
+    ['bedrock-privatelink-app-us-east-1-links', '222222222222', 'us-east-1', 5],
+  ]);
+  assert.match(bedrockApp.stacks.deployOrder(), /^wave 1: bedrock-privatelink-app-us-east-1-network bedrock-privatelink-ml-us-east-1-ml\nwave 2: /);
+  // CDK stack dependencies carry the same order to `cdk deploy --all`
+  const deps = bedrockAssembly.getStackByName('bedrock-privatelink-app-ap-southeast-1-spoke').dependencies.map((d) => d.id);
+  assert.ok(deps.includes('bedrock-privatelink-app-ap-southeast-1-network'), deps.join(', '));
+});
+
+test('every cross-stack value a stack reads is published by the stack it expects, under the same name', () => {
+  let checked = 0;
+  for (const assembly of [bedrockAssembly, studioAssembly]) {
+    const byEnv = new Map();
+    for (const s of assembly.stacks) {
+      const published = Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::SSM::Parameter').map((r) => r.Properties.Name);
+      const readers = Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::IAM::Role').map((r) => r.Properties.RoleName).filter(Boolean);
+      byEnv.set(s.stackName, { env: `${s.environment.account}/${s.environment.region}`, published, readers });
+    }
+    for (const s of assembly.stacks) {
+      const deps = new Set(s.dependencies.map((d) => d.id));
+      const reads = [];
+      // same account and region: CloudFormation SSM parameters
+      for (const p of Object.values(s.template.Parameters ?? {})) {
+        if (p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default.startsWith('/linkplan/')) {
+          reads.push({ name: p.Default, env: `${s.environment.account}/${s.environment.region}` });
+        }
+      }
+      // elsewhere: AwsCustomResource reading the parameter in the producer's region
+      for (const r of Object.values(s.template.Resources)) {
+        if (r.Type !== 'Custom::AWS' || typeof r.Properties.Create !== 'string') continue;
+        const call = JSON.parse(r.Properties.Create);
+        if (call.action !== 'getParameter') continue;
+        const account = call.assumedRoleArn ? call.assumedRoleArn.split(':')[4] : s.environment.account;
+        reads.push({ name: call.parameters.Name, env: `${account}/${call.region}`, role: call.assumedRoleArn?.split('/')[1] });
+      }
+      for (const read of reads) {
+        const producers = [...byEnv.entries()].filter(([, p]) => p.env === read.env && p.published.includes(read.name));
+        assert.equal(producers.length, 1, `${s.stackName} reads ${read.name} in ${read.env}: published by ${producers.length} stacks`);
+        const [producer, info] = producers[0];
+        assert.ok(deps.has(producer), `${s.stackName} reads ${read.name} but does not depend on ${producer}`);
+        if (read.role) assert.ok(info.readers.includes(read.role), `${producer} has no reader role ${read.role}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 20, `only ${checked} reads checked`);
+});
+
+test('NetworkHub: transit gateway without default tables, shared by RAM, resolver endpoints and shared rules (studio)', () => {
+  const t = tpl(studioApp.stacks, 'shared', 'us-east-1', 'network');
+  t.hasResourceProperties('AWS::EC2::TransitGateway', {
+    DefaultRouteTableAssociation: 'disable', DefaultRouteTablePropagation: 'disable', AutoAcceptSharedAttachments: 'enable', AmazonSideAsn: Match.anyValue(),
+  });
+  t.hasResourceProperties('AWS::RAM::ResourceShare', {
+    AllowExternalPrincipals: false,
+    Principals: ['222222222222', '333333333333'],
+    ResourceArns: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp(':111111111111:transit-gateway/$')])]) })],
+  });
+  const inbound = studio.plan.dns.resolverEndpoints.find((r) => r.direction === 'inbound');
+  t.hasResourceProperties('AWS::Route53Resolver::ResolverEndpoint', {
+    Direction: 'INBOUND',
+    IpAddresses: inbound.ips.map((ip) => Match.objectLike({ Ip: ip })),
+  });
+  t.hasResourceProperties('AWS::Route53Resolver::ResolverRule', {
+    DomainName: 'api.sagemaker.us-east-1.amazonaws.com', RuleType: 'FORWARD', TargetIps: inbound.ips.map((ip) => ({ Ip: ip, Port: '53' })),
+  });
+  // the outbound endpoint may send DNS to the inbound IPs only
+  t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+    GroupDescription: Match.stringLikeRegexp('outbound: DNS to the inbound resolver only'),
+    SecurityGroupEgress: Match.arrayWith([Match.objectLike({ CidrIp: `${inbound.ips[0]}/32`, FromPort: 53, IpProtocol: 'udp' })]),
+  });
+  // the LOB spokes associate the shared rules by the ID the hub published
+  const lob = tpl(studioApp.stacks, 'lob-a', 'us-east-1', 'spoke');
+  lob.resourceCountIs('AWS::Route53Resolver::ResolverRuleAssociation', 4);
+});
+
+test('NetworkHub: private zones with alias records to the hub endpoints, a Profile holding them (bedrock)', () => {
+  const hub = tpl(bedrockApp.stacks, 'app', 'us-east-1', 'network');
+  hub.resourceCountIs('AWS::Route53::HostedZone', 3);
+  hub.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'sts.us-east-1.amazonaws.com', VPCs: [Match.objectLike({ VPCRegion: 'us-east-1' })] });
+  hub.hasResourceProperties('AWS::Route53::RecordSet', {
+    Name: 'sts.us-east-1.amazonaws.com', Type: 'A', AliasTarget: Match.objectLike({ DNSName: Match.objectLike({ 'Fn::Select': Match.anyValue() }) }),
+  });
+  hub.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.sts', PrivateDnsEnabled: false });
+  const apse1 = tpl(bedrockApp.stacks, 'app', 'ap-southeast-1', 'network');
+  apse1.hasResourceProperties('AWS::Route53Profiles::Profile', { Name: 'bedrock-privatelink-app-ap-southeast-1' });
+  apse1.resourceCountIs('AWS::Route53Profiles::ProfileResourceAssociation', 3);
+});
+
+test('AppSpokeVpc: attachment in the transit subnets, routes to the TGW in every tier, Profile association, workloads', () => {
+  const t = tpl(bedrockApp.stacks, 'app', 'ap-southeast-1', 'spoke');
+  const transit = bedrock.plan.vpcs['app-apse1'].subnets.filter((s) => s.tier === 'transit').map((s) => s.cidr);
+  const subnets = Object.values(t.findResources('AWS::EC2::Subnet')).filter((s) => transit.includes(s.Properties.CidrBlock));
+  assert.equal(subnets.length, transit.length);
+  t.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: { Ref: Match.stringLikeRegexp('Readtgwapsoutheast1id') } });
+  const routes = Object.values(t.findResources('AWS::EC2::Route'));
+  assert.equal(routes.length, 3, 'one route per tier route table');
+  assert.ok(routes.every((r) => r.Properties.DestinationCidrBlock === '10.10.0.0/16' && r.DependsOn?.length));
+  t.hasResourceProperties('AWS::Route53Profiles::ProfileAssociation', { ProfileId: { Ref: Match.stringLikeRegexp('Readprofileapp') } });
+  t.hasResourceProperties('AWS::SageMaker::NotebookInstance', { DirectInternetAccess: 'Disabled', RootAccess: 'Disabled', KmsKeyId: Match.anyValue() });
+  const invoker = bedrock.plan.iam.roles.find((r) => r.id === 'bedrock/invoker');
+  t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { INVOKER_ROLE_ARN: invoker.arn, TARGET_REGION: 'us-east-1', FUNCTION_ARN: Match.stringLikeRegexp(':function:bedrock-privatelink-bedrock-stream$') } } });
+  t.hasResourceProperties('AWS::IAM::Role', {
+    Policies: [{ PolicyName: 'invoke', PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: invoker.arn })] }) }],
+  });
+});
+
+test('NetworkLinks: planned TGW route tables, associations, propagations, peering and its acceptance', () => {
+  const requester = tpl(bedrockApp.stacks, 'app', 'ap-southeast-1', 'links');
+  requester.hasResourceProperties('AWS::EC2::TransitGatewayPeeringAttachment', { PeerRegion: 'us-east-1', PeerAccountId: '222222222222' });
+  const accept = Object.values(requester.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create)).find((c) => c.includes('acceptTransitGatewayPeeringAttachment'));
+  assert.match(accept ?? '', /\\"region\\":\\"us-east-1\\"/);
+  const tgw = bedrock.plan.routing.transitGateways.find((x) => x.id === 'tgw/ap-southeast-1');
+  requester.resourceCountIs('AWS::EC2::TransitGatewayRouteTable', tgw.routeTables.length);
+  requester.resourceCountIs('AWS::EC2::TransitGatewayRouteTableAssociation', tgw.routeTables.flatMap((r) => r.associations).length);
+  requester.resourceCountIs('AWS::EC2::TransitGatewayRouteTablePropagation', tgw.routeTables.flatMap((r) => r.propagations).length);
+  requester.hasResourceProperties('AWS::EC2::TransitGatewayRoute', { DestinationCidrBlock: '10.10.0.0/16' });
+  // the accepter region reads the peering attachment the requester published
+  const accepter = tpl(bedrockApp.stacks, 'app', 'us-east-1', 'links');
+  accepter.hasResourceProperties('AWS::EC2::TransitGatewayRoute', { DestinationCidrBlock: bedrock.plan.vpcs['app-apse1'].cidr });
+});
+
+test('workloads are refused where the plan does not prove their path, or for unknown VPCs', () => {
+  assert.throws(() => buildApp(bedrock, { workloads: { nope: { function: true } } }), /workloads are given for VPC 'nope', which is not in topology/);
+  assert.throws(() => buildApp(bedrock, { workloads: { 'app-use1': { function: true } } }), /workloads run in application \(spoke\) VPCs; 'app-use1' is a hub VPC/);
+  // the Singapore workload no longer needs Lambda in us-east-1: the client function would not reach it
+  const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8').replace('needs: [sts@us-east-1, lambda@us-east-1]', 'needs: [sts@us-east-1]');
+  assert.ok(text.includes('needs: [sts@us-east-1]\n'));
+  const narrowed = Topology.fromString(text);
+  assert.throws(() => buildApp(narrowed, { workloads }), /no workload of 'app-apse1' is proven to reach lambda in us-east-1; add `needs: \[lambda@us-east-1\]`/);
+});
+
+test('cdk-nag found nothing unacknowledged and cfn-lint accepts every template of both examples', () => {
+  // app.synth() above ran cdk-nag's AwsSolutions pack and would have thrown
+  assert.ok(bedrockAssembly.stacks.length === 6 && studioAssembly.stacks.length === 5);
+  cfnLint(bedrockAssembly, 'bedrock');
+  cfnLint(studioAssembly, 'studio');
+  assert.ok(template(bedrockAssembly, 'bedrock-privatelink-ml-us-east-1-ml').Resources);
+});

@@ -1,0 +1,72 @@
+// The bundled CDK example, end to end: `npx cdk synth` offline, the
+// templates against a committed snapshot, `-c topology=PATH`, and a broken
+// topology failing synth with the CLI's findings.
+// Update the snapshot with: UPDATE_SNAPSHOTS=1 node --test test/examples.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const cdk = join(root, 'node_modules/.bin/cdk');
+const example = join(root, 'examples/bedrock-privatelink');
+
+function synth(args = []) {
+  const out = mkdtempSync(join(tmpdir(), 'linkplan-example-'));
+  const r = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', out, ...args], {
+    cwd: example, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  });
+  return { ...r, out };
+}
+
+function templates(dir) {
+  const all = {};
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.template.json')).sort()) {
+    // asset hashes change with any byte of the bundled handlers; the snapshot is about resources
+    all[f.replace('.template.json', '')] = JSON.parse(readFileSync(join(dir, f), 'utf8').replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+  }
+  return all;
+}
+
+test('npx cdk synth builds the example offline and matches the snapshot', () => {
+  const r = synth();
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /wave 1: bedrock-privatelink-app-us-east-1-network bedrock-privatelink-ml-us-east-1-ml/);
+  const got = templates(r.out);
+  assert.equal(Object.keys(got).length, 6);
+  const file = join(root, 'test/snapshots/bedrock-privatelink.json');
+  const text = `${JSON.stringify(got, null, 1)}\n`;
+  if (process.env.UPDATE_SNAPSHOTS || !existsSync(file)) writeFileSync(file, text);
+  assert.equal(text, readFileSync(file, 'utf8'), 'the example synthesizes differently: review, then UPDATE_SNAPSHOTS=1');
+});
+
+test('-c topology=PATH synthesizes another topology file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'linkplan-topology-'));
+  const file = join(dir, 'other.yaml');
+  writeFileSync(file, readFileSync(join(example, 'topology.yaml'), 'utf8').replace('name: bedrock-privatelink', 'name: other-net'));
+  const r = synth(['-c', `topology=${file}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(r.out, 'other-net-app-us-east-1-network.template.json')), readdirSync(r.out).join(' '));
+});
+
+test('a topology with errors fails synth with every finding, as the CLI prints them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'linkplan-topology-'));
+  const file = join(dir, 'broken.yaml');
+  writeFileSync(file, readFileSync(join(example, 'topology.yaml'), 'utf8').replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.0/33').replace('vpc: ml-use1\n    services', 'vpc: ml-use9\n    services'));
+  const r = synth(['-c', `topology=${file}`]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /the topology has 2 errors/);
+  assert.match(r.stderr, /LP001/);
+  assert.match(r.stderr, /broken\.yaml:\d+:\d+/);
+  assert.match(r.stderr, /ml-use9/);
+  // the same findings as `plan validate` (built by `cargo test`, which runs first)
+  const bin = ['release', 'debug'].map((p) => join(root, 'target', p, 'plan')).find(existsSync);
+  assert.ok(bin, 'build the plan CLI first (cargo build)');
+  const cli = spawnSync(bin, ['validate', file, '--color', 'never'], { encoding: 'utf8' });
+  assert.equal(cli.status, 1);
+  const codes = [...new Set(`${cli.stdout}${cli.stderr}`.match(/LP\d{3}/g))];
+  assert.equal(codes.length, 2, codes.join(' '));
+  for (const code of codes) assert.match(r.stderr, new RegExp(code));
+});
