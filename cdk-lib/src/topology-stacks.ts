@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnResource, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppSpokeVpc, SpokeWorkloads } from './app-spoke-vpc';
 import { BedrockMlAccount } from './bedrock-ml-account';
@@ -8,6 +8,9 @@ import { NetworkHub } from './network-hub';
 import { NetworkLinks } from './network-links';
 import { Site } from './site';
 import { Topology } from './topology';
+
+/** CloudFormation's quota of resources in one stack (not adjustable). */
+const MAX_RESOURCES_PER_STACK = 500;
 
 /** Props of `TopologyStacks`. */
 export interface TopologyStacksProps {
@@ -88,6 +91,12 @@ export class TopologyStacks extends Construct {
       }
       topology.annotate(stack);
       built.set(siteKey(site), { stack, site });
+    }
+    for (const { stack } of built.values()) {
+      const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+      if (count > MAX_RESOURCES_PER_STACK) {
+        throw new Error(`${stack.stackName} would hold ${count} resources; CloudFormation allows ${MAX_RESOURCES_PER_STACK} per stack. Split its VPCs over more accounts or regions, or build them with AppSpokeVpc in stacks of your own`);
+      }
     }
     // dependencies: every read value must be published by the stack it is read from
     const waves = new Map<string, number>();

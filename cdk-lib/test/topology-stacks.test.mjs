@@ -172,3 +172,24 @@ test('cdk-nag found nothing unacknowledged and cfn-lint accepts every template o
   cfnLint(studioAssembly, 'studio');
   assert.ok(template(bedrockAssembly, 'bedrock-privatelink-ml-us-east-1-ml').Resources);
 });
+
+test("a stack over CloudFormation's 500-resource quota is refused at synth, naming the stack", () => {
+  const spokes = Array.from({ length: 16 }, (_, i) => `  s${i}: { account: app, region: us-east-1, size: 22, azs: [use1-az1, use1-az2] }`);
+  const text = `apiVersion: linkplan/v1alpha1
+name: big
+accounts: { app: { id: "222222222222" } }
+quotas: { vpcsPerRegion: 50 }
+addressing: { pools: [{ cidr: 10.0.0.0/8 }] }
+vpcs:
+  hub: { account: app, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }
+${spokes.join('\n')}
+transit: { mode: transit-gateway, owner: app, attach: [hub, ${spokes.map((_, i) => `s${i}`).join(', ')}] }
+endpoints: [{ vpc: hub, services: [sts], share: [${spokes.map((_, i) => `s${i}`).join(', ')}] }]
+dns: { mode: profile }
+`;
+  const big = Topology.fromString(text);
+  assert.throws(() => buildApp(big), /big-app-us-east-1-spoke would hold \d{3} resources; CloudFormation allows 500 per stack/);
+  // under the quota the same shape builds
+  const small = Topology.fromString(text.replace(/^ {2}s(1[0-5]|[4-9]):.*\n/gm, '').replace(/, s(1[0-5]|[4-9])\b/g, ''));
+  assert.doesNotThrow(() => buildApp(small));
+});
