@@ -31,15 +31,15 @@ test('the packed library ships its binding and works from a scratch app', { time
   });
   writeFileSync(
     join(app, 'synth.js'),
-    `const { App, Stack } = require('aws-cdk-lib');
-     const { Topology } = require('@linkplan/cdk');
+    `const { App } = require('aws-cdk-lib');
+     const { Topology, TopologyStacks } = require('@linkplan/cdk');
      const t = Topology.fromFile(${JSON.stringify(example)});
      const app = new App({ outdir: ${JSON.stringify(join(dir, 'cdk.out'))} });
-     const stack = new Stack(app, 'Probe', { env: { account: t.plan.accounts.app, region: 'us-east-1' } });
-     t.annotate(stack);
-     app.synth();
-     console.log(JSON.stringify({ name: t.name, vpcs: t.vpcNames.length }));`,
+     // every stack, with the workloads whose handlers ship in the tarball
+     new TopologyStacks(app, 'Linkplan', t, { workloads: { 'app-apse1': { function: true } } });
+     const assembly = app.synth();
+     console.log(JSON.stringify({ name: t.name, vpcs: t.vpcNames.length, stacks: assembly.stacks.length }));`,
   );
   const result = JSON.parse(execFileSync('node', ['synth.js'], { cwd: app, encoding: 'utf8' }).trim().split('\n').pop());
-  assert.deepEqual(result, { name: 'bedrock-privatelink', vpcs: 3 });
+  assert.deepEqual(result, { name: 'bedrock-privatelink', vpcs: 3, stacks: 6 });
 });
