@@ -57,6 +57,8 @@ pub enum Rule {
     Lp035,
     /// Resolver endpoints need two AZs in the hub.
     Lp036,
+    /// A PrivateLink consumer is in another region than its producer.
+    Lp037,
     /// An AWS quota would be exceeded.
     Lp040,
     /// (warning) An AWS quota is at 80% or more.
@@ -90,6 +92,7 @@ impl Rule {
             Rule::Lp034 => "LP034",
             Rule::Lp035 => "LP035",
             Rule::Lp036 => "LP036",
+            Rule::Lp037 => "LP037",
             Rule::Lp040 => "LP040",
             Rule::Lp041 => "LP041",
             Rule::Lp050 => "LP050",

@@ -5,6 +5,7 @@ use crate::cidr::Net;
 use crate::network::dns::DnsPlan;
 use crate::network::endpoints::EndpointPlan;
 use crate::network::iam::IamPlan;
+use crate::network::privatelink::PrivateLinkPlan;
 use crate::network::reachability::Proof;
 use crate::network::routing::RoutingPlan;
 use schemars::JsonSchema;
@@ -34,6 +35,8 @@ pub struct Plan {
     pub iam: IamPlan,
     /// A verdict and a path for every `workloads[].needs` entry.
     pub reachability: Vec<Proof>,
+    /// The topology's own PrivateLink services.
+    pub privatelink: Vec<PrivateLinkPlan>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -115,6 +118,19 @@ impl Plan {
                 let shared = if e.shared_with.is_empty() { String::new() } else { format!(", shared with {}", e.shared_with.join(", ")) };
                 out.push_str(&format!("  {:<28} {:?} {}{shared}\n", e.id, e.kind, dns).replace("Interface", "interface,").replace("Gateway", "gateway,"));
             }
+        }
+        for s in &self.privatelink {
+            let consumers: Vec<&str> = s.consumers.iter().map(|c| c.vpc.as_str()).collect();
+            let acceptance = if s.acceptance_required { "acceptance required" } else { "no acceptance" };
+            out.push_str(&format!(
+                "
+privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
+",
+                s.name,
+                s.producer.vpc,
+                s.producer.port,
+                if consumers.is_empty() { "(none)".to_owned() } else { consumers.join(", ") }
+            ));
         }
         if !self.reachability.is_empty() {
             out.push_str("\nreachability\n");

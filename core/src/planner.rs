@@ -113,6 +113,7 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         routing: network.routing,
         iam: network.iam,
         reachability: network.reachability,
+        privatelink: network.privatelink,
     })
 }
 

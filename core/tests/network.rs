@@ -209,3 +209,53 @@ fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
     assert_eq!(sts["securityGroup"]["ingress"].as_array().unwrap().len(), 71);
     assert!(sts["securityGroup"].get("prefixList").is_none());
 }
+
+#[test]
+fn privatelink_example_admits_only_the_consumer_account_and_its_workloads() {
+    let p = plan_value(&example("privatelink-service"));
+    let s = &p["privatelink"][0];
+    assert_eq!(s["name"], "partner-api");
+    assert_eq!(s["acceptanceRequired"], true);
+    assert_eq!(s["allowedPrincipals"], serde_json::json!(["arn:aws:iam::555555555555:root"]));
+    assert_eq!(s["producer"]["subnets"].as_array().unwrap().len(), 2);
+    let c = &s["consumers"][0];
+    assert_eq!(c["privateDns"], false);
+    // only the consumer's workload subnets, on the service port
+    let workload: Vec<&str> = p["vpcs"]["consumer"]["subnets"].as_array().unwrap().iter().filter(|x| x["tier"] == "workload").map(|x| x["cidr"].as_str().unwrap()).collect();
+    let ingress: Vec<(&str, u64)> = c["securityGroup"]["ingress"].as_array().unwrap().iter().map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap())).collect();
+    let endpoints: Vec<&str> = p["vpcs"]["consumer"]["subnets"].as_array().unwrap().iter().filter(|x| x["tier"] == "endpoints").map(|x| x["cidr"].as_str().unwrap()).collect();
+    assert!(ingress.iter().all(|(_, port)| *port == 443));
+    let within = |inner: &str, outer: &str| {
+        let (a, b) = (range(inner), range(outer));
+        b.0 <= a.0 && a.1 <= b.1
+    };
+    assert!(workload.iter().all(|w| ingress.iter().any(|(c, _)| within(w, c))), "{ingress:?} must cover {workload:?}");
+    assert!(endpoints.iter().all(|e| !ingress.iter().any(|(c, _)| within(e, c))), "{ingress:?} must not admit {endpoints:?}");
+}
+
+fn range(cidr: &str) -> (u64, u64) {
+    let (ip, len) = cidr.split_once('/').unwrap();
+    let start = u64::from(u32::from(ip.parse::<std::net::Ipv4Addr>().unwrap()));
+    (start, start + (1u64 << (32 - len.parse::<u32>().unwrap())))
+}
+
+#[test]
+fn privatelink_consumer_in_another_region_or_uncovered_az_is_refused() {
+    let base = example("privatelink-service");
+    let other_region = base.replace("region: eu-west-1\n    size: 20\n    azs: [euw1-az1, euw1-az2]\nendpoints", "region: eu-central-1\n    size: 20\n    azs: [euc1-az1, euc1-az2]\nendpoints");
+    assert_ne!(other_region, base);
+    let o = run(&other_region);
+    let d = o.diagnostics.iter().find(|d| d.code == "LP037").expect("LP037");
+    assert!(d.message.contains("consumer `consumer` is in eu-central-1, but service `partner-api` is produced in eu-west-1"), "{}", d.message);
+    assert_eq!(d.line, 36, "at the consumer entry");
+    // asked for: planned, with the consumer's region supported
+    let asked = other_region.replace("acceptanceRequired: true", "acceptanceRequired: true\n    crossRegion: true");
+    let p = plan_value(&asked);
+    assert_eq!(p["privatelink"][0]["supportedRegions"], serde_json::json!(["eu-central-1"]));
+
+    let uncovered = base.replace("    azs: [euw1-az1, euw1-az2]\n  consumer:", "    azs: [euw1-az1]\n  consumer:");
+    assert_ne!(uncovered, base);
+    let o = run(&uncovered);
+    let d = o.diagnostics.iter().find(|d| d.code == "LP030").expect("LP030");
+    assert!(d.message.contains("no load balancer in euw1-az2, an AZ of consumer `consumer`"), "{}", d.message);
+}

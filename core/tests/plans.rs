@@ -10,7 +10,7 @@ fn plan_json(o: &linkplan_core::Outcome) -> String {
 
 #[test]
 fn the_examples_are_valid_and_their_plans_reviewed() {
-    for name in ["bedrock-privatelink", "studio-multi-account"] {
+    for name in ["bedrock-privatelink", "studio-multi-account", "privatelink-service"] {
         let o = run(&example(name));
         assert!(o.diagnostics.is_empty(), "{name}: {:?}", o.diagnostics);
         insta::assert_snapshot!(format!("plan-{name}"), plan_json(&o));
@@ -138,7 +138,7 @@ fn committed_schemas_are_up_to_date() {
 
 #[test]
 fn examples_name_the_committed_schema() {
-    for name in ["bedrock-privatelink", "studio-multi-account"] {
+    for name in ["bedrock-privatelink", "studio-multi-account", "privatelink-service"] {
         assert!(example(name).starts_with("# yaml-language-server: $schema=../../core/schema/topology.schema.json\n"), "{name}");
     }
 }

@@ -7,6 +7,7 @@ pub mod dns;
 pub mod endpoints;
 pub mod iam;
 mod limits;
+pub mod privatelink;
 pub mod reachability;
 pub mod routing;
 mod security;
@@ -78,6 +79,7 @@ pub struct Network {
     pub routing: routing::RoutingPlan,
     pub iam: iam::IamPlan,
     pub reachability: Vec<reachability::Proof>,
+    pub privatelink: Vec<privatelink::PrivateLinkPlan>,
 }
 
 pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Finding>) -> Network {
@@ -93,8 +95,9 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
     let dns = dns::plan(&cx, &endpoints, out);
     let routing = routing::plan(&cx);
     let iam = iam::plan(&cx, &endpoints);
+    let privatelink = privatelink::plan(&cx, out);
     let reachability = reachability::prove(&cx, &endpoints, &dns, &routing, out);
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
-    Network { endpoints, dns, routing, iam, reachability }
+    Network { endpoints, dns, routing, iam, reachability, privatelink }
 }

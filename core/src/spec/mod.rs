@@ -317,6 +317,9 @@ pub struct PrivateLinkService {
     /// Connection requests wait for the producer's acceptance. Default true.
     #[serde(default = "default_true")]
     pub acceptance_required: bool,
+    /// Consumers may be in other regions (cross-region PrivateLink). Default false.
+    #[serde(default)]
+    pub cross_region: bool,
 }
 
 fn default_true() -> bool {
