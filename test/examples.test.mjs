@@ -13,10 +13,10 @@ const root = new URL('..', import.meta.url).pathname;
 const cdk = join(root, 'node_modules/.bin/cdk');
 const example = join(root, 'examples/bedrock-privatelink');
 
-function synth(args = []) {
+function synth(args = [], cwd = example) {
   const out = mkdtempSync(join(tmpdir(), 'linkplan-example-'));
   const r = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', out, ...args], {
-    cwd: example, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    cwd, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
   });
   return { ...r, out };
 }
@@ -38,6 +38,16 @@ test('npx cdk synth builds the example offline and matches the snapshot', () => 
   assert.equal(Object.keys(got).length, 6);
   const file = join(root, 'test/snapshots/bedrock-privatelink.json');
   const text = `${JSON.stringify(got, null, 1)}\n`;
+  if (process.env.UPDATE_SNAPSHOTS || !existsSync(file)) writeFileSync(file, text);
+  assert.equal(text, readFileSync(file, 'utf8'), 'the example synthesizes differently: review, then UPDATE_SNAPSHOTS=1');
+});
+
+test('the PrivateLink example synthesizes offline and matches its snapshot', () => {
+  const r = synth([], join(root, 'examples/privatelink-service'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /wave 1: privatelink-service-producer-eu-west-1-spoke\nwave 2: privatelink-service-consumer-eu-west-1-spoke/);
+  const file = join(root, 'test/snapshots/privatelink-service.json');
+  const text = `${JSON.stringify(templates(r.out), null, 1)}\n`;
   if (process.env.UPDATE_SNAPSHOTS || !existsSync(file)) writeFileSync(file, text);
   assert.equal(text, readFileSync(file, 'utf8'), 'the example synthesizes differently: review, then UPDATE_SNAPSHOTS=1');
 });

@@ -8,3 +8,4 @@ export * from './network-links';
 export * from './app-spoke-vpc';
 export * from './bedrock-ml-account';
 export * from './topology-stacks';
+export * from './privatelink';

@@ -6,6 +6,8 @@ import { Exchange } from './exchange';
 import { sites, siteKey, vpcSite, vpcsOf } from './layout';
 import { NetworkHub } from './network-hub';
 import { NetworkLinks } from './network-links';
+import { PlannedVpc } from './planned-vpc';
+import { PrivateLinkConsumer, PrivateLinkService } from './privatelink';
 import { Site } from './site';
 import { Topology } from './topology';
 
@@ -43,6 +45,9 @@ export interface TopologyStack {
  *   - `ml`: the Bedrock ML account (`BedrockMlAccount`);
  *   - `spoke`: the application VPCs (`AppSpokeVpc`);
  *   - `links`: transit gateway route tables, peering, cross-stack zone associations (`NetworkLinks`).
+ * The topology's own PrivateLink services go with their VPCs: the producer
+ * (`PrivateLinkService`) in the producer VPC's stack, each consumer
+ * endpoint (`PrivateLinkConsumer`) in the consumer VPC's stack.
  * A stack that reads a value another stack publishes depends on it, so
  * `cdk deploy --all` deploys in order; `deployOrder()` prints the waves.
  */
@@ -72,22 +77,36 @@ export class TopologyStacks extends Construct {
         env: { account: site.accountId, region: site.region },
         description: `Linkplan ${topology.name}: ${site.role} of account ${site.account} (${site.accountId}) in ${site.region}`,
       });
+      const vpcs: Record<string, PlannedVpc> = {};
       switch (site.role) {
         case 'network':
-          new NetworkHub(stack, 'Hub', { topology, account: site.account, region: site.region });
+          Object.assign(vpcs, new NetworkHub(stack, 'Hub', { topology, account: site.account, region: site.region }).vpcs);
           break;
-        case 'ml':
-          new BedrockMlAccount(stack, 'Ml', { topology });
+        case 'ml': {
+          const ml = new BedrockMlAccount(stack, 'Ml', { topology });
+          vpcs[ml.vpc.vpcName] = ml.vpc;
           break;
+        }
         case 'spoke':
           for (const vpcName of vpcsOf(plan, site)) {
             const workloads = props.workloads?.[vpcName];
-            new AppSpokeVpc(stack, vpcName, { topology, vpcName, workloads });
+            vpcs[vpcName] = new AppSpokeVpc(stack, vpcName, { topology, vpcName, workloads }).vpc;
           }
           break;
         case 'links':
           new NetworkLinks(stack, 'Links', { topology, account: site.account, region: site.region });
           break;
+      }
+      // the topology's own PrivateLink services: producers first, so a
+      // consumer in the same stack reads the name its producer published
+      const services = (plan.privatelink ?? []) as any[];
+      for (const svc of services.filter((x) => vpcs[x.producer.vpc])) {
+        new PrivateLinkService(stack, `PrivateLink-${svc.name}`, { topology, service: svc.name, vpc: vpcs[svc.producer.vpc] });
+      }
+      for (const svc of services) {
+        for (const c of (svc.consumers as any[]).filter((x) => vpcs[x.vpc])) {
+          new PrivateLinkConsumer(stack, `PrivateLink-${svc.name}-${c.vpc}`, { topology, service: svc.name, vpc: vpcs[c.vpc] });
+        }
       }
       topology.annotate(stack);
       built.set(siteKey(site), { stack, site });

@@ -20,6 +20,7 @@ const bedrockApp = buildApp(bedrock, { workloads });
 const studioApp = buildApp(studio);
 const bedrockAssembly = bedrockApp.app.synth(); // throws on unacknowledged cdk-nag findings
 const studioAssembly = studioApp.app.synth();
+const privatelinkAssembly = buildApp(topologyOf('privatelink-service')).app.synth();
 
 const template = (assembly, name) => assembly.getStackByName(name).template;
 const tpl = (stacks, account, region, role) => Template.fromStack(stacks.stackFor(account, region, role));
@@ -44,7 +45,7 @@ test('one stack per account × region × role, with the plan env, in dependency 
 
 test('every cross-stack value a stack reads is published by the stack it expects, under the same name', () => {
   let checked = 0;
-  for (const assembly of [bedrockAssembly, studioAssembly]) {
+  for (const assembly of [bedrockAssembly, studioAssembly, privatelinkAssembly]) {
     const byEnv = new Map();
     for (const s of assembly.stacks) {
       const published = Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::SSM::Parameter').map((r) => r.Properties.Name);
