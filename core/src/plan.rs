@@ -7,6 +7,7 @@ use crate::network::endpoints::EndpointPlan;
 use crate::network::iam::IamPlan;
 use crate::network::privatelink::PrivateLinkPlan;
 use crate::network::reachability::Proof;
+use crate::network::studio::StudioPlan;
 use crate::network::routing::RoutingPlan;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -37,6 +38,9 @@ pub struct Plan {
     pub reachability: Vec<Proof>,
     /// The topology's own PrivateLink services.
     pub privatelink: Vec<PrivateLinkPlan>,
+    /// SageMaker Studio across accounts: the portal and the domains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub studio: Option<StudioPlan>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]

@@ -114,6 +114,7 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         iam: network.iam,
         reachability: network.reachability,
         privatelink: network.privatelink,
+        studio: network.studio,
     })
 }
 

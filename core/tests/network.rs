@@ -259,3 +259,23 @@ fn privatelink_consumer_in_another_region_or_uncovered_az_is_refused() {
     let d = o.diagnostics.iter().find(|d| d.code == "LP030").expect("LP030");
     assert!(d.message.contains("no load balancer in euw1-az2, an AZ of consumer `consumer`"), "{}", d.message);
 }
+
+#[test]
+fn studio_plan_names_each_domain_and_the_portal_api_endpoint() {
+    let p = plan_value(&example("studio-multi-account"));
+    let s = &p["studio"];
+    assert_eq!(s["portal"]["vpc"], "access");
+    assert_eq!(s["portal"]["presignedUrlTtlSeconds"], 20);
+    assert_eq!(s["portal"]["apiEndpoint"], "networking/execute-api");
+    let domains = s["domains"].as_array().unwrap();
+    let names: Vec<&str> = domains.iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["studio-multi-account-lob-a", "studio-multi-account-lob-b"]);
+    assert_eq!(domains[1]["accountId"], "333333333333");
+    assert_eq!(domains[1]["users"], serde_json::json!(["user-lob-b"]));
+    // every role the domains name is planned
+    let roles: Vec<&str> = p["iam"]["roles"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for d in domains {
+        assert!(roles.contains(&d["urlRole"].as_str().unwrap()) && roles.contains(&d["executionRole"].as_str().unwrap()));
+    }
+    assert!(plan_value(&bedrock()).get("studio").is_none());
+}

@@ -8,6 +8,7 @@ pub mod endpoints;
 pub mod iam;
 mod limits;
 pub mod privatelink;
+pub mod studio;
 pub mod reachability;
 pub mod routing;
 mod security;
@@ -80,6 +81,7 @@ pub struct Network {
     pub iam: iam::IamPlan,
     pub reachability: Vec<reachability::Proof>,
     pub privatelink: Vec<privatelink::PrivateLinkPlan>,
+    pub studio: Option<studio::StudioPlan>,
 }
 
 pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Finding>) -> Network {
@@ -96,8 +98,9 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
     let routing = routing::plan(&cx);
     let iam = iam::plan(&cx, &endpoints);
     let privatelink = privatelink::plan(&cx, out);
+    let studio = studio::plan(&cx, &endpoints);
     let reachability = reachability::prove(&cx, &endpoints, &dns, &routing, out);
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
-    Network { endpoints, dns, routing, iam, reachability, privatelink }
+    Network { endpoints, dns, routing, iam, reachability, privatelink, studio }
 }
