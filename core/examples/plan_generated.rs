@@ -1,6 +1,8 @@
 //! Plans a generated topology of N VPCs once; for measuring peak memory:
 //! `cargo build --release -p linkplan-core --example plan_generated &&
 //!  /usr/bin/time -v target/release/examples/plan_generated 10000`.
+//! With `--yaml`, prints the generated topology instead of planning it (for
+//! the binding's and the CDK library's benches, so there is one generator).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../benches/support/mod.rs"]
@@ -9,6 +11,10 @@ mod support;
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let text = support::topology(n);
+    if std::env::args().any(|a| a == "--yaml") {
+        print!("{text}");
+        return;
+    }
     let started = std::time::Instant::now();
     let outcome = linkplan_core::run(&linkplan_core::Input {
         topology: linkplan_core::Text { file: "generated.yaml", text: &text },
