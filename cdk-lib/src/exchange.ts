@@ -74,7 +74,7 @@ export class Exchange extends Construct {
   private readonly local = new Map<string, string>();
   private readonly reads = new Map<string, string>();
   private readerRole?: iam.Role;
-  private providerAcknowledged = false;
+  private providerRole?: iam.Role;
 
   private constructor(scope: Construct, id: string, topology: Topology, site: Site) {
     super(scope, id);
@@ -118,21 +118,54 @@ export class Exchange extends Construct {
         physicalResourceId: cr.PhysicalResourceId.of(name),
         outputPaths: ['Parameter.Value'],
       };
-      const read = new cr.AwsCustomResource(this, id, {
-        onCreate: call,
-        onUpdate: call,
-        installLatestAwsSdk: false,
-        policy: cr.AwsCustomResourcePolicy.fromStatements([
-          cross
-            ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [readerRoleArn(this.topology.name, producer)] })
-            : new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [`arn:aws:ssm:${producer.region}:${producer.accountId}:parameter${name}`] }),
-        ]),
-      });
+      const read = this.sdkCall(this, id, { onCreate: call, onUpdate: call }, [
+        cross
+          ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [readerRoleArn(this.topology.name, producer)] })
+          : new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [`arn:aws:ssm:${producer.region}:${producer.accountId}:parameter${name}`] }),
+      ]);
       value = read.getResponseField('Parameter.Value');
-      this.acknowledgeProviderFunction();
     }
     this.reads.set(key, value);
     return value;
+  }
+
+  /**
+   * An AWS SDK call at deploy (aws-cdk-lib's AwsCustomResource) run by the
+   * stack's one provider role, to which `statements` are added: one IAM
+   * policy per stack rather than one per call keeps big stacks under
+   * CloudFormation's resource quota.
+   */
+  public sdkCall(
+    scope: Construct,
+    id: string,
+    calls: { onCreate: cr.AwsSdkCall; onUpdate?: cr.AwsSdkCall; onDelete?: cr.AwsSdkCall },
+    statements: iam.PolicyStatement[],
+    acknowledgements: { id: string; reason: string }[] = [],
+  ): cr.AwsCustomResource {
+    if (!this.providerRole) {
+      this.providerRole = new iam.Role(this, 'SdkCallRole', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Runs the deploy-time AWS calls of this Linkplan stack (${this.topology.name})`,
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+      });
+      Validations.of(Stack.of(this)).acknowledge(
+        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: "The provider function of aws-cdk-lib's AwsCustomResource writes its own logs with the basic execution role." },
+        { id: 'AwsSolutions-L1', reason: "The AwsCustomResource provider function's runtime is chosen by aws-cdk-lib." },
+      );
+    }
+    // statements naming resources of this stack get a policy of their own,
+    // which only their call waits for: in the shared policy they would make
+    // every call (and so the resources those calls feed) wait for them
+    const namesLocal = (st: iam.PolicyStatement) => /"Ref"|"Fn::GetAtt"/.test(JSON.stringify(Stack.of(this).resolve(st.toStatementJson())));
+    const local = statements.filter(namesLocal);
+    for (const st of statements.filter((x) => !local.includes(x))) this.providerRole.addToPrincipalPolicy(st);
+    if (acknowledgements.length > 0) Validations.of(this.providerRole).acknowledge(...acknowledgements);
+    const call = new cr.AwsCustomResource(scope, id, { ...calls, installLatestAwsSdk: false, role: this.providerRole });
+    if (local.length > 0) {
+      const policy = new iam.Policy(scope, `${id}Policy`, { statements: local, roles: [this.providerRole] });
+      call.node.addDependency(policy);
+    }
+    return call;
   }
 
   private ensureReaderRole(): void {
@@ -162,13 +195,4 @@ export class Exchange extends Construct {
     });
   }
 
-  /** Acknowledges, once per stack, the cdk-nag findings on aws-cdk-lib's AwsCustomResource provider function. */
-  public acknowledgeProviderFunction(): void {
-    if (this.providerAcknowledged) return;
-    this.providerAcknowledged = true;
-    Validations.of(Stack.of(this)).acknowledge(
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The AwsCustomResource provider function of aws-cdk-lib writes its own logs with the basic execution role.' },
-      { id: 'AwsSolutions-L1', reason: "The AwsCustomResource provider function's runtime is chosen by aws-cdk-lib." },
-    );
-  }
 }

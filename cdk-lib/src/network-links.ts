@@ -21,7 +21,7 @@ export interface NetworkLinksProps {
  * last deploy wave): the planned transit gateway route tables with their
  * associations, propagations and static routes; the inter-region peering
  * attachments this region requests (accepted in the peer region by a custom
- * resource); and, in `zones` mode, the association of the zones with VPCs
+ * resource); and, in `association` mode, the association of the zones with VPCs
  * built in other stacks (authorized first when the VPC's account differs).
  */
 export class NetworkLinks extends Construct {
@@ -58,17 +58,12 @@ export class NetworkLinks extends Construct {
           region: peer.region,
           physicalResourceId: cr.PhysicalResourceId.of(`${p.id}-accept`),
         };
-        exchange.acknowledgeProviderFunction();
-        new cr.AwsCustomResource(this, `Accept-${p.id}`, {
-          onCreate: accept,
-          installLatestAwsSdk: false,
-          policy: cr.AwsCustomResourcePolicy.fromStatements([
+        exchange.sdkCall(this, `Accept-${p.id}`, { onCreate: accept }, [
             new iam.PolicyStatement({
               actions: ['ec2:AcceptTransitGatewayPeeringAttachment'],
               resources: [`arn:aws:ec2:${peer.region}:${plan.accounts[peer.account]}:transit-gateway-attachment/${attachment.attrTransitGatewayAttachmentId}`],
             }),
-          ]),
-        });
+        ]);
         peeringIds.set(p.id, attachment.attrTransitGatewayAttachmentId);
         exchange.publish(keys.peeringId(p.id), attachment.attrTransitGatewayAttachmentId);
       }
@@ -117,24 +112,19 @@ export class NetworkLinks extends Construct {
         const vpc = plan.vpcs[v];
         const vpcRef = { VPCRegion: vpc.region, VPCId: exchange.get(keys.vpcId(v), vpcSite(plan, v)) };
         const cross = vpc.accountId !== accountId;
-        exchange.acknowledgeProviderFunction();
         let authorize: cr.AwsCustomResource | undefined;
         if (cross) {
-          authorize = new cr.AwsCustomResource(this, `Authorize-${zone.id}-${v}`, {
+          authorize = exchange.sdkCall(this, `Authorize-${zone.id}-${v}`, {
             onCreate: {
               service: 'Route53',
               action: 'createVPCAssociationAuthorization',
               parameters: { HostedZoneId: zoneId, VPC: vpcRef },
               physicalResourceId: cr.PhysicalResourceId.of(`${zone.id}-${v}-authorization`),
             },
-            installLatestAwsSdk: false,
-            policy: cr.AwsCustomResourcePolicy.fromStatements([
-              new iam.PolicyStatement({ actions: ['route53:CreateVPCAssociationAuthorization'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] }),
-            ]),
-          });
+          }, [new iam.PolicyStatement({ actions: ['route53:CreateVPCAssociationAuthorization'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] })]);
         }
         const associatorArn = `arn:aws:iam::${vpc.accountId}:role/${zoneAssociatorRoleName(topology.name, vpcSite(plan, v))}`;
-        const associate = new cr.AwsCustomResource(this, `Associate-${zone.id}-${v}`, {
+        const associate = exchange.sdkCall(this, `Associate-${zone.id}-${v}`, {
           onCreate: {
             service: 'Route53',
             action: 'associateVPCWithHostedZone',
@@ -148,15 +138,13 @@ export class NetworkLinks extends Construct {
             parameters: { HostedZoneId: zoneId, VPC: vpcRef },
             assumedRoleArn: cross ? associatorArn : undefined,
           },
-          installLatestAwsSdk: false,
-          policy: cr.AwsCustomResourcePolicy.fromStatements([
-            cross
-              ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [associatorArn] })
-              : new iam.PolicyStatement({ actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] }),
-            // Route 53 checks the VPC with DescribeVpcs, which has no resource-level permissions
-            ...(cross ? [] : [new iam.PolicyStatement({ actions: ['ec2:DescribeVpcs'], resources: ['*'] })]),
-          ]),
-        });
+        }, [
+          cross
+            ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [associatorArn] })
+            : new iam.PolicyStatement({ actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] }),
+          // Route 53 checks the VPC with DescribeVpcs, which has no resource-level permissions
+          ...(cross ? [] : [new iam.PolicyStatement({ actions: ['ec2:DescribeVpcs'], resources: ['*'] })]),
+        ], cross ? [] : [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Route 53 checks the VPC with ec2:DescribeVpcs, which has no resource-level permissions.' }]);
         if (authorize) associate.node.addDependency(authorize);
       }
     }

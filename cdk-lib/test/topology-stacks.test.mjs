@@ -194,3 +194,21 @@ dns: { mode: profile }
   const small = Topology.fromString(text.replace(/^ {2}s(1[0-5]|[4-9]):.*\n/gm, '').replace(/, s(1[0-5]|[4-9])\b/g, ''));
   assert.doesNotThrow(() => buildApp(small));
 });
+
+test('association mode: the zone owner authorizes, then associates other accounts\u2019 VPCs through their associator role', () => {
+  const text = readFileSync(join(root, 'examples/studio-multi-account/topology.yaml'), 'utf8').replace(/dns:\n  mode: resolver\n  onPremises: \{ cidrs: \[192.168.10.0\/24\] \}/, 'dns:\n  mode: association');
+  assert.ok(text.includes('mode: association'));
+  const assoc = Topology.fromString(text);
+  const { app, stacks } = buildApp(assoc);
+  const assembly = app.synth(); // cdk-nag
+  const links = Template.fromStack(stacks.stackFor('shared', 'us-east-1', 'links'));
+  const calls = Object.values(links.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+  const lobA = calls.filter((c) => c.includes('LinkplanExchangeReadvpcloba'));
+  assert.ok(lobA.some((c) => c.includes('createVPCAssociationAuthorization')), 'authorized');
+  assert.ok(lobA.some((c) => c.includes('associateVPCWithHostedZone') && c.includes('arn:aws:iam::222222222222:role/studio-multi-account-zone-assoc-spoke-us-east-1')), 'associated through the role');
+  Template.fromStack(stacks.stackFor('lob-a', 'us-east-1', 'spoke')).hasResourceProperties('AWS::IAM::Role', {
+    RoleName: 'studio-multi-account-zone-assoc-spoke-us-east-1',
+    AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { AWS: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::111111111111:root'])]) }) } })] }),
+  });
+  cfnLint(assembly, 'association');
+});
