@@ -13,7 +13,7 @@ test('validate accepts the bundled example', () => {
   const r = binding.validate(example, { fileName: 'examples/bedrock-privatelink/topology.yaml' });
   assert.equal(r.valid, true);
   assert.deepEqual(r.diagnostics, []);
-  assert.equal(r.plan, undefined, 'validate does not return a plan');
+  assert.equal(r.planJson, undefined, 'validate does not return a plan');
 });
 
 test('findings come back as data with a code frame', () => {
@@ -33,6 +33,7 @@ test('findings come back as data with a code frame', () => {
 
 test('plan returns the plan and the lock it implies', () => {
   const r = binding.plan(example);
+  r.plan = JSON.parse(r.planJson);
   assert.equal(r.valid, true);
   assert.equal(r.plan.version, 'linkplan.plan/v1alpha1');
   assert.equal(r.plan.vpcs['app-use1'].cidr, '10.10.0.0/16');
@@ -41,6 +42,7 @@ test('plan returns the plan and the lock it implies', () => {
   assert.equal(lock.topology, 'bedrock-privatelink');
   // planning again with that lock keeps every allocation, now marked locked
   const again = binding.plan(example, { lock: r.lock });
+  again.plan = JSON.parse(again.planJson);
   assert.equal(again.valid, true);
   for (const [name, vpc] of Object.entries(r.plan.vpcs)) {
     assert.equal(again.plan.vpcs[name].cidr, vpc.cidr);
@@ -53,7 +55,7 @@ test('plan returns the plan and the lock it implies', () => {
 test('a lock of another topology is LP002 in the lock file', () => {
   const r = binding.plan(example, { lock: '{"lockVersion": 1, "topology": "other", "vpcs": {}}', lockFileName: 'x.lock.json' });
   assert.equal(r.valid, false);
-  assert.equal(r.plan, undefined);
+  assert.equal(r.planJson, undefined);
   assert.equal(r.diagnostics[0].code, 'LP002');
   assert.equal(r.diagnostics[0].file, 'x.lock.json');
 });

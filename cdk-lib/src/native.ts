@@ -21,7 +21,7 @@ export interface NativeDiagnostic {
 /** @internal */
 export interface NativeResult {
   valid: boolean;
-  plan?: any;
+  planJson?: string;
   diagnostics: NativeDiagnostic[];
   lock?: string;
 }

@@ -87,11 +87,11 @@ export class Topology {
       lockFileName: options.lockFileName ?? 'topology.lock.json',
     });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    if (!result.valid || !result.plan || errors.length > 0) {
+    if (!result.valid || !result.planJson || errors.length > 0) {
       const n = errors.length;
       throw new Error(`the topology has ${n} error${n === 1 ? '' : 's'}:\n\n${errors.map((d) => d.codeFrame).join('\n')}`);
     }
-    return new Topology(result.plan, result.diagnostics.map(toDiagnostic), result.lock ?? '');
+    return new Topology(JSON.parse(result.planJson), result.diagnostics.map(toDiagnostic), result.lock ?? '');
   }
 
   /** The version of the Linkplan core that computed plans. */
