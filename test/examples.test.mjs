@@ -52,6 +52,16 @@ test('the PrivateLink example synthesizes offline and matches its snapshot', () 
   assert.equal(text, readFileSync(file, 'utf8'), 'the example synthesizes differently: review, then UPDATE_SNAPSHOTS=1');
 });
 
+test('the Studio example synthesizes offline and matches its snapshot', () => {
+  const r = synth([], join(root, 'examples/studio-multi-account'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /wave 1: studio-multi-account-shared-us-east-1-network\n/);
+  const file = join(root, 'test/snapshots/studio-multi-account.json');
+  const text = `${JSON.stringify(templates(r.out), null, 1)}\n`;
+  if (process.env.UPDATE_SNAPSHOTS || !existsSync(file)) writeFileSync(file, text);
+  assert.equal(text, readFileSync(file, 'utf8'), 'the example synthesizes differently: review, then UPDATE_SNAPSHOTS=1');
+});
+
 test('-c topology=PATH synthesizes another topology file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'linkplan-topology-'));
   const file = join(dir, 'other.yaml');

@@ -9,3 +9,4 @@ export * from './app-spoke-vpc';
 export * from './bedrock-ml-account';
 export * from './topology-stacks';
 export * from './privatelink';
+export * from './studio';

@@ -52,6 +52,12 @@ export function tgwSite(plan: any, tgwId: string): Site {
 }
 
 /** Zones, profiles and resolver rules live in the network stack of their account and region. */
+/** The site of the VPC serving an endpoint (`<vpc>/<service>`). */
+export function endpointSite(plan: any, endpointId: string): Site {
+  const e = (plan.endpoints as any[]).find((x) => x.id === endpointId);
+  return vpcSite(plan, e.vpc);
+}
+
 export function dnsSite(plan: any, item: { account: string; region: string }): Site {
   return accountSite(plan, item.account, item.region, 'network');
 }
@@ -94,6 +100,8 @@ export const keys = {
   zoneId: (zoneId: string) => `zone/${zoneId}/id`,
   profileId: (profileId: string) => `profile/${profileId}/id`,
   ruleId: (ruleId: string) => `resolver-rule/${ruleId}/id`,
+  endpointId: (endpointId: string) => `endpoint/${endpointId}/id`,
+  portalRoleArn: () => 'studio/portal-role/arn',
 };
 
 /** The role a zone-owning account assumes in a VPC's account to associate the VPC with its zone. */

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -76,11 +76,20 @@ export class NetworkHub extends Construct {
       }
     }
 
+    // endpoints other stacks name in policies: `aws:SourceVpce` conditions, private APIs
+    const named = new Set<string>([
+      ...((plan.iam.roles ?? []) as any[]).flatMap((r) => (r.sourceVpce ?? []) as string[]),
+      ...(plan.studio?.portal.apiEndpoint ? [plan.studio.portal.apiEndpoint as string] : []),
+    ]);
     for (const vpcName of vpcsOf(plan, this.site)) {
       const vpc = new PlannedVpc(this, vpcName, { topology, vpcName });
       this.vpcs[vpcName] = vpc;
-      this.endpoints[vpcName] = new PlannedEndpoints(this, `${vpcName}-Endpoints`, { topology, vpc });
+      const endpoints = new PlannedEndpoints(this, `${vpcName}-Endpoints`, { topology, vpc });
+      this.endpoints[vpcName] = endpoints;
       new VpcConnections(this, `${vpcName}-Connections`, { topology, vpc });
+      for (const e of (plan.endpoints as any[]).filter((x) => x.vpc === vpcName && named.has(x.id))) {
+        exchange.publish(keys.endpointId(e.id), endpoints.endpointId(e.service));
+      }
     }
     const localVpc = (name: string) => this.vpcs[name];
 
@@ -149,6 +158,10 @@ export class NetworkHub extends Construct {
         ipAddresses: (r.subnets as string[]).map((cidr, i) => ({ subnetId: vpc.subnetIdOf(cidr), ip: r.ips[i] })),
       });
       resolverEndpoints.set(r.id, endpoint);
+      if (r.direction === 'inbound') {
+        // on-premises DNS servers forward the endpoint names to these
+        new CfnOutput(this, `${name}-Ips`, { value: (r.ips as string[]).join(','), description: `${r.id}: forward the endpoint names here from on-premises DNS` });
+      }
     }
 
     for (const rule of (plan.dns.resolverRules ?? []).filter(here)) {

@@ -8,6 +8,7 @@ import { NetworkHub } from './network-hub';
 import { NetworkLinks } from './network-links';
 import { PlannedVpc } from './planned-vpc';
 import { PrivateLinkConsumer, PrivateLinkService } from './privatelink';
+import { PortalIdentity, StudioAccessPortal, StudioLobDomain } from './studio';
 import { Site } from './site';
 import { Topology } from './topology';
 
@@ -21,6 +22,11 @@ export interface TopologyStacksProps {
    * @default - none
    */
   readonly workloads?: Record<string, SpokeWorkloads>;
+  /**
+   * The identity provider of the Studio access portal.
+   * @default - a Cognito user pool in the portal's stack
+   */
+  readonly studioIdentity?: PortalIdentity;
   /**
    * Props given to every stack (tags, synthesizer, termination protection…);
    * `env` is always the plan's account and region.
@@ -107,6 +113,14 @@ export class TopologyStacks extends Construct {
         for (const c of (svc.consumers as any[]).filter((x) => vpcs[x.vpc])) {
           new PrivateLinkConsumer(stack, `PrivateLink-${svc.name}-${c.vpc}`, { topology, service: svc.name, vpc: vpcs[c.vpc] });
         }
+      }
+      // SageMaker Studio: the portal and each LOB's domain go with their VPCs
+      const studio = plan.studio;
+      if (studio && vpcs[studio.portal.vpc]) {
+        new StudioAccessPortal(stack, 'StudioPortal', { topology, vpc: vpcs[studio.portal.vpc], identity: props.studioIdentity });
+      }
+      for (const d of (studio?.domains ?? []) as any[]) {
+        if (vpcs[d.vpc]) new StudioLobDomain(stack, `Studio-${d.lob}`, { topology, lob: d.lob, vpc: vpcs[d.vpc] });
       }
       topology.annotate(stack);
       built.set(siteKey(site), { stack, site });
