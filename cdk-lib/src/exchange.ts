@@ -86,7 +86,7 @@ export class Exchange extends Construct {
   public publish(key: string, value: string): void {
     this.local.set(key, value);
     const name = parameterName(this.topology.name, key);
-    new ssm.StringParameter(this, `Value-${key}`, { parameterName: name, stringValue: value, description: `Linkplan ${this.topology.name}: ${key}` });
+    new ssm.CfnParameter(this, `Value-${key}`, { name, type: 'String', value, description: `Linkplan ${this.topology.name}: ${key}` });
     this.published.push({ key, parameterName: name, producer: siteKey(this.site) });
     this.ensureReaderRole();
   }

@@ -85,30 +85,45 @@ export class PlannedVpc extends Construct {
       this.subnetsByTier.set(s.tier, list);
     }
 
-    const logGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+    // L1 resources here: a VPC construct is built per planned VPC, and the
+    // L2 log group and role cost a third of synth for big topologies
+    const retentionInDays = props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR;
+    const logGroup = new logs.CfnLogGroup(this, 'FlowLogs', { retentionInDays });
+    logGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const role = new iam.CfnRole(this, 'FlowLogsRole', {
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }],
+      },
+      policies: [{
+        policyName: 'write-flow-logs',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: logGroup.attrArn }],
+        },
+      }],
     });
-    const role = new iam.Role(this, 'FlowLogsRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
-    logGroup.grantWrite(role);
     new ec2.CfnFlowLog(this, 'FlowLog', {
       resourceId: vpc.ref,
       resourceType: 'VPC',
       trafficType: 'ALL',
       logDestinationType: 'cloud-watch-logs',
-      logGroupName: logGroup.logGroupName,
-      deliverLogsPermissionArn: role.roleArn,
+      logGroupName: logGroup.ref,
+      deliverLogsPermissionArn: role.attrArn,
     });
 
     // Resolver query logs: who asked for which name, for audit and for
     // finding a workload that resolves a service to a public address
-    const queryLogs = new logs.LogGroup(this, 'QueryLogs', {
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const queryLogs = new logs.CfnLogGroup(this, 'QueryLogs', { retentionInDays });
+    queryLogs.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const queryLogConfig = new resolver.CfnResolverQueryLoggingConfig(this, 'QueryLogConfig', {
       name: `${props.topology.name}-${props.vpcName}`.slice(0, 64),
-      destinationArn: queryLogs.logGroupArn,
+      destinationArn: queryLogs.attrArn,
     });
     new resolver.CfnResolverQueryLoggingConfigAssociation(this, 'QueryLogAssociation', {
       resolverQueryLogConfigId: queryLogConfig.attrId,
