@@ -65,6 +65,10 @@ pub enum Rule {
     Lp041,
     /// (warning) A security weakness the spec asks for explicitly.
     Lp050,
+    /// (warning) The live accounts already hold what the plan would create
+    /// again (a transit gateway, a VPC endpoint for the same service); found
+    /// by `plan check --live`.
+    Lp060,
 }
 
 impl Rule {
@@ -96,12 +100,13 @@ impl Rule {
             Rule::Lp040 => "LP040",
             Rule::Lp041 => "LP041",
             Rule::Lp050 => "LP050",
+            Rule::Lp060 => "LP060",
         }
     }
 
     fn default_severity(self) -> Severity {
         match self {
-            Rule::Lp027 | Rule::Lp041 | Rule::Lp050 => Severity::Warning,
+            Rule::Lp027 | Rule::Lp041 | Rule::Lp050 | Rule::Lp060 => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -69,6 +69,28 @@ impl Outcome {
     }
 }
 
+/// The topology of a text that reads without errors (`None` otherwise):
+/// for checks outside the core, such as `plan check --live`, that point
+/// their findings at the topology's paths.
+pub fn read_topology(text: &str) -> Option<spec::Topology> {
+    let (value, _, errors) = source::load(text);
+    let mut value = value.filter(|_| errors.is_empty())?;
+    let structure = validate::structure::check(&mut value);
+    if !structure.readable {
+        return None;
+    }
+    serde_json::from_value(value).ok()
+}
+
+/// Places findings made outside the core (the live checks of
+/// `plan check --live`) in the topology text, exactly as the core places its
+/// own: file, line, column and span from the path, sorted.
+pub fn place_findings(topology: Text<'_>, findings: Vec<diagnostic::Finding>) -> Vec<Diagnostic> {
+    let (_, spans, _) = source::load(topology.text);
+    let src = diagnostic::SourceFile::new(topology.file, topology.text, &spans);
+    diagnostic::resolve(findings, &src, None)
+}
+
 /// Parses, validates and plans. Never panics; every problem is a diagnostic.
 pub fn run(input: &Input<'_>) -> Outcome {
     planner::run(input)
