@@ -48,6 +48,43 @@ struct Common {
     color: Color,
 }
 
+#[derive(clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Also read every account × region of the topology through the AWS API.
+    #[arg(long)]
+    live: bool,
+    /// The role assumed in each account (a name, or a full ARN).
+    #[arg(long, value_name = "ROLE", default_value = "OrganizationAccountAccessRole")]
+    role_name: String,
+    /// In account NAME (its name in the topology, or its ID), assume ROLE
+    /// instead (a name, or a full ARN). Repeatable.
+    #[arg(long, value_name = "NAME=ROLE", value_parser = key_value)]
+    account_role: Vec<(String, String)>,
+    /// In account NAME, use the named profile's credentials as they are.
+    /// Repeatable.
+    #[arg(long, value_name = "NAME=PROFILE", value_parser = key_value)]
+    account_profile: Vec<(String, String)>,
+    /// How many account × region checks run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    /// The time limit of one API call, retries included, in seconds.
+    #[arg(long, value_name = "S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout_secs: u64,
+    /// Attempts per API call (throttling and transient errors are retried
+    /// with backoff).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a topology and report every finding at once.
@@ -82,6 +119,11 @@ enum Command {
         #[arg(long)]
         lock: Option<PathBuf>,
     },
+    /// Check a topology; with `--live`, also against the real accounts
+    /// (existing VPCs, AZ IDs, endpoint services, duplicates) through the
+    /// AWS API.
+    #[command(after_help = "Example:\n  plan check --live topology.yaml\n  plan check --live topology.yaml --role-name NetworkAuditRole --account-profile ml=ml-admin\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 plan check --live topology.yaml   # a local endpoint\n\nCredentials: the standard chain for the caller (environment, AWS_PROFILE, SSO,\ninstance role); in each account of the topology the caller assumes\n`--role-name` (default OrganizationAccountAccessRole), except in its own account\nand where --account-role or --account-profile says otherwise.\nExit codes: 0 no error, 1 findings with errors, 2 usage error or a live call\nthat failed (no credentials, role refused, throttled, unreachable).")]
+    Check(CheckArgs),
     /// Print the JSON Schema of the topology file (or of the plan).
     #[command(after_help = "Example:\n  plan schema > topology.schema.json\n  plan schema --plan")]
     Schema {
@@ -105,6 +147,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Validate(c) => validate(&c),
+        Command::Check(args) => check(&args),
         Command::Show(c) => show(&c),
         Command::Lock { common, prune, check } => lock(&common, prune, check),
         Command::Explain { file, workload, service, lock } => {
@@ -194,6 +237,57 @@ fn validate(c: &Common) -> Result<ExitCode, String> {
         }
     }
     Ok(exit_for(&outcome))
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, String> {
+    let c = &args.common;
+    let loaded = Loaded::read(c)?;
+    let mut outcome = loaded.run();
+    if args.live {
+        let Some(plan) = &outcome.plan else {
+            report(&loaded, &outcome, c)?;
+            eprintln!("the live check did not run: fix the errors above first");
+            return Ok(ExitCode::from(1));
+        };
+        let live = live_check(&loaded, plan, args)?;
+        outcome.diagnostics.extend(live);
+        // the core's order: the topology first, then by line and column
+        outcome.diagnostics.sort_by(|a, b| {
+            (a.file != loaded.file, a.line, a.column, &a.code, &a.message).cmp(&(b.file != loaded.file, b.line, b.column, &b.code, &b.message))
+        });
+    }
+    report(&loaded, &outcome, c)?;
+    Ok(exit_for(&outcome))
+}
+
+#[cfg(feature = "live")]
+fn live_check(loaded: &Loaded, plan: &linkplan_core::Plan, args: &CheckArgs) -> Result<Vec<linkplan_core::Diagnostic>, String> {
+    let options = linkplan_live::Options {
+        role_name: args.role_name.clone(),
+        account_roles: args.account_role.iter().cloned().collect(),
+        account_profiles: args.account_profile.iter().cloned().collect(),
+        concurrency: usize::from(args.concurrency),
+        timeout: std::time::Duration::from_secs(args.timeout_secs),
+        max_attempts: args.max_attempts,
+        ..linkplan_live::Options::default()
+    };
+    linkplan_live::check(Text { file: &loaded.file, text: &loaded.text }, plan, &options).map_err(|e| format!("live check: {e}"))
+}
+
+#[cfg(not(feature = "live"))]
+fn live_check(_: &Loaded, _: &linkplan_core::Plan, _: &CheckArgs) -> Result<Vec<linkplan_core::Diagnostic>, String> {
+    Err("this `plan` was built without the `live` feature; `--live` is not available".to_owned())
+}
+
+/// Every diagnostic, as text on stdout or as the JSON report.
+fn report(loaded: &Loaded, outcome: &Outcome, c: &Common) -> Result<(), String> {
+    match c.format {
+        Format::Json => print_json(&JsonReport::new(&outcome.diagnostics)),
+        Format::Text => {
+            print!("{}", render::render_all_text(&outcome.diagnostics, loaded.sources().as_slice(), style(c)));
+            Ok(())
+        }
+    }
 }
 
 fn show(c: &Common) -> Result<ExitCode, String> {

@@ -129,7 +129,7 @@ fn schema_prints_the_committed_schema() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["validate", "show", "lock", "schema"] {
+    for cmd in ["validate", "show", "lock", "check", "schema"] {
         let o = plan(&[cmd, "--help"], dir.path());
         assert_eq!(o.status.code(), Some(0));
         assert!(stdout(&o).contains("Example:"), "{cmd}");
