@@ -106,19 +106,17 @@ fn existing_transit_gateways_and_endpoints_the_plan_duplicates_are_warnings() {
 #[test]
 fn az_ids_the_account_lacks_are_lp013() {
     let Some(moto) = Moto::start() else { return };
-    // the core's table knows use1-az3; an account that lacks it is simulated
-    // by asking for an AZ ID moto's us-east-1 does not list
-    let zones = query(moto.port, "testing", "ec2", "us-east-1", "Action=DescribeAvailabilityZones");
-    let missing = ["use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"]
-        .into_iter()
-        .find(|z| !zones.contains(&format!("<zoneId>{z}</zoneId>")));
-    let Some(missing) = missing else {
-        eprintln!("moto lists every us-east-1 AZ ID of the core's table; LP013 is covered by the unit tests");
-        return;
-    };
-    let topology = TOPOLOGY.replacen("azs: [use1-az1, use1-az2]", &format!("azs: [use1-az1, {missing}]"), 1);
+    // the core's table knows euw2-az4 (AWS opened it in 2024); moto's
+    // eu-west-2 does not list it, so moto plays an account without it
+    let zones = query(moto.port, "testing", "ec2", "eu-west-2", "Action=DescribeAvailabilityZones");
+    assert!(zones.contains("<zoneId>euw2-az1</zoneId>") && !zones.contains("<zoneId>euw2-az4</zoneId>"), "moto's eu-west-2 changed: {zones}");
+    let topology = TOPOLOGY.replacen("region: us-west-2\n    cidr: 10.2.0.0/16\n    azs: [usw2-az1, usw2-az2]", "region: eu-west-2\n    cidr: 10.2.0.0/16\n    azs: [euw2-az1, euw2-az4]", 1);
+    assert_ne!(topology, TOPOLOGY);
     let found = live(&topology, &options(moto.port)).unwrap();
-    assert!(found.iter().any(|d| d.code == "LP013" && d.path.as_deref() == Some("/vpcs/hub/azs/1")), "{found:#?}");
+    let lp013: Vec<_> = found.iter().filter(|d| d.code == "LP013").collect();
+    assert_eq!(lp013.len(), 1, "{found:#?}");
+    assert_eq!(lp013[0].path.as_deref(), Some("/vpcs/app-west/azs/1"), "{found:#?}");
+    assert!(lp013[0].message.contains("euw2-az4"), "{}", lp013[0].message);
 }
 
 #[test]
