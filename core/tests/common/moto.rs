@@ -55,24 +55,30 @@ impl Moto {
 
     /// POSTs an EC2 Query API call and returns the XML body.
     pub fn ec2(&self, region: &str, params: &str) -> String {
-        let body = format!("{params}&Version=2016-11-15");
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=testing/20261122/{region}/ec2/aws4_request, SignedHeaders=host, Signature=0\r\n\
-             Content-Length: {len}\r\nConnection: close\r\n\r\n{body}",
-            port = self.port,
-            len = body.len()
-        );
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        s.write_all(request.as_bytes()).unwrap();
-        let mut response = Vec::new();
-        s.read_to_end(&mut response).unwrap();
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "moto answered {head}");
-        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_owned() }
+        query(self.port, "testing", "ec2", region, params)
     }
+}
+
+/// Sends one signed-looking Query API request as `key` (moto maps access
+/// keys from its AssumeRole to the role's account) and returns the body.
+pub fn query(port: u16, key: &str, service: &str, region: &str, params: &str) -> String {
+    let version = if service == "sts" { "2011-06-15" } else { "2016-11-15" };
+    let body = format!("{params}&Version={version}");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential={key}/20261122/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         Content-Length: {len}\r\nConnection: close\r\n\r\n{body}",
+        len = body.len()
+    );
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    s.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "moto answered {head}\n{body}");
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_owned() }
 }
 
 fn dechunk(body: &str) -> String {

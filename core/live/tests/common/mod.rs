@@ -48,27 +48,7 @@ dns:
   mode: profile
 "#;
 
-/// Sends one signed-looking Query API request as `key` and returns the body
-/// (moto maps access keys from its AssumeRole to the role's account).
-pub fn query(port: u16, key: &str, service: &str, region: &str, params: &str) -> String {
-    let version = if service == "sts" { "2011-06-15" } else { "2016-11-15" };
-    let body = format!("{params}&Version={version}");
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential={key}/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
-         Content-Length: {len}\r\nConnection: close\r\n\r\n{body}",
-        len = body.len()
-    );
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    s.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "moto answered {head}\n{body}");
-    body.to_owned()
-}
+pub use moto::query;
 
 /// The text of the first `<tag>` of an XML body.
 pub fn xml_value(body: &str, tag: &str) -> String {
