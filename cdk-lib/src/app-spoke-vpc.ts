@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
+import { acknowledgeVpcFunction, httpsToPlannedEndpoints, logStatement, vpcEniStatement } from './vpc-function';
 
 /** The application workloads an `AppSpokeVpc` may run (seed 000's clients of Bedrock). */
 export interface SpokeWorkloads {
@@ -100,22 +101,17 @@ export class AppSpokeVpc extends Construct {
       },
     });
     this.workloadRole = role;
-    // HTTPS out to the planned endpoints this VPC uses (its own and the shared ones)
-    const endpointVpcs = [...new Set((plan.endpoints as any[]).filter((e) => e.vpc === vpcName || (e.sharedWith ?? []).includes(vpcName)).map((e) => plan.vpcs[e.vpc].cidr as string))].sort();
     const sg = new ec2.CfnSecurityGroup(this, 'WorkloadSecurityGroup', {
       vpcId: this.vpc.vpcId,
       groupDescription: `${vpcName} workloads: HTTPS to the planned endpoints only`,
-      securityGroupEgress: endpointVpcs.map((cidr) => ({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: cidr, description: 'planned VPC endpoints' })),
+      securityGroupEgress: httpsToPlannedEndpoints(plan, vpcName),
     });
     const subnets = this.vpc.subnetIds('workload');
 
     if (w.function) {
       const logGroup = new logs.LogGroup(this, 'ClientLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: ['*'],
-      }));
+      role.addToPrincipalPolicy(logStatement(logGroup));
+      role.addToPrincipalPolicy(vpcEniStatement());
       new lambda.Function(this, 'Client', {
         runtime: lambda.Runtime.NODEJS_24_X,
         handler: 'index.handler',
@@ -128,10 +124,7 @@ export class AppSpokeVpc extends Construct {
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
         securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'ClientSg', sg.attrGroupId)],
       });
-      Validations.of(role).acknowledge(
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).' },
-        { id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`, reason: "Log streams of the function's own log group only." },
-      );
+      acknowledgeVpcFunction(role, logGroup);
     }
 
     if (w.notebook) {

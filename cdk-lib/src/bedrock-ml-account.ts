@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
+import { acknowledgeVpcFunction, logStatement, vpcEniStatement } from './vpc-function';
 
 /** Props of `BedrockMlAccount`. */
 export interface BedrockMlAccountProps {
@@ -74,27 +75,11 @@ export class BedrockMlAccount extends Construct {
       }),
       inlinePolicies: {
         planned: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: fnRolePlan.permissions }),
-        logs: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] })],
-        }),
-        vpc: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-              resources: ['*'],
-            }),
-          ],
-        }),
+        logs: new iam.PolicyDocument({ statements: [logStatement(logGroup)] }),
+        vpc: new iam.PolicyDocument({ statements: [vpcEniStatement()] }),
       },
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (the same statement as the AWSLambdaVPCAccessExecutionRole managed policy).',
-    });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
-      reason: "Log streams of the function's own log group only.",
-    });
+    acknowledgeVpcFunction(role, logGroup);
 
     const sg = new ec2.CfnSecurityGroup(this, 'FunctionSecurityGroup', {
       vpcId: this.vpc.vpcId,

@@ -40,10 +40,25 @@ export function mlVpc(plan: any): string | undefined {
   return ((plan.iam.functions ?? []) as any[]).find((f) => f.id === 'bedrock/stream')?.vpc;
 }
 
+// the site of every VPC, computed once per plan: every construct asks for
+// sites, and recomputing the hubs per question is quadratic in the VPCs
+const vpcSites = new WeakMap<object, Map<string, Site>>();
+
 export function vpcSite(plan: any, vpc: string): Site {
-  const v = plan.vpcs[vpc];
-  const role: StackRole = mlVpc(plan) === vpc ? 'ml' : hubVpcs(plan).has(vpc) ? 'network' : 'spoke';
-  return accountSite(plan, v.account, v.region, role);
+  let all = vpcSites.get(plan);
+  if (!all) {
+    all = new Map();
+    const hubs = hubVpcs(plan);
+    const ml = mlVpc(plan);
+    for (const [name, v] of Object.entries(plan.vpcs as Record<string, any>)) {
+      const role: StackRole = ml === name ? 'ml' : hubs.has(name) ? 'network' : 'spoke';
+      all.set(name, accountSite(plan, v.account, v.region, role));
+    }
+    vpcSites.set(plan, all);
+  }
+  const site = all.get(vpc);
+  if (!site) throw new Error(`VPC '${vpc}' is not in the plan`);
+  return site;
 }
 
 export function tgwSite(plan: any, tgwId: string): Site {

@@ -12,6 +12,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
+import { NO_EGRESS } from './vpc-function';
 
 /** Props of `NetworkHub`. */
 export interface NetworkHubProps {
@@ -51,7 +52,11 @@ export class NetworkHub extends Construct {
     this.site = { account, accountId, region, role: 'network' };
     const here = (x: { account: string; region: string }) => x.account === account && x.region === region;
     const exchange = Exchange.of(this, topology, this.site);
-    const idsOf = (accounts: string[]) => accounts.map((a) => plan.accounts[a] as string);
+    // RAM shares stay inside the organization: no external principals
+    const share = (id: string, name: string, arn: string, accounts: string[]) => {
+      if (accounts.length === 0) return;
+      new ram.CfnResourceShare(this, id, { name, resourceArns: [arn], principals: accounts.map((a) => plan.accounts[a] as string), allowExternalPrincipals: false });
+    };
 
     for (const tgw of (plan.routing.transitGateways as any[]).filter(here)) {
       const name = tgw.id.replace(/[^A-Za-z0-9]/g, '-');
@@ -66,14 +71,7 @@ export class NetworkHub extends Construct {
         tags: [{ key: 'Name', value: `${topology.name}-${name}` }],
       });
       exchange.publish(keys.tgwId(tgw.id), gateway.ref);
-      if (tgw.sharedWithAccounts.length > 0) {
-        new ram.CfnResourceShare(this, `${name}-Share`, {
-          name: `${topology.name}-${name}`,
-          resourceArns: [Stack.of(this).formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: gateway.ref })],
-          principals: idsOf(tgw.sharedWithAccounts),
-          allowExternalPrincipals: false,
-        });
-      }
+      share(`${name}-Share`, `${topology.name}-${name}`, Stack.of(this).formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: gateway.ref }), tgw.sharedWithAccounts);
     }
 
     // endpoints other stacks name in policies: `aws:SourceVpce` conditions, private APIs
@@ -122,14 +120,7 @@ export class NetworkHub extends Construct {
           resourceArn: `arn:aws:route53:::hostedzone/${exchange.get(keys.zoneId(zoneId), dnsSite(plan, zone))}`,
         });
       }
-      if (profile.sharedWithAccounts.length > 0) {
-        new ram.CfnResourceShare(this, `ProfileShare-${profile.id}`, {
-          name: profile.name,
-          resourceArns: [built.attrArn],
-          principals: idsOf(profile.sharedWithAccounts),
-          allowExternalPrincipals: false,
-        });
-      }
+      share(`ProfileShare-${profile.id}`, profile.name, built.attrArn, profile.sharedWithAccounts);
       for (const v of (profile.associations as string[]).filter(localVpc)) {
         new route53profiles.CfnProfileAssociation(this, `ProfileAssociation-${v}`, { name: `${profile.name}-${v}`.slice(0, 64), profileId: built.attrId, resourceId: localVpc(v).vpcId });
       }
@@ -148,7 +139,7 @@ export class NetworkHub extends Construct {
         groupDescription: r.direction === 'inbound' ? `${r.id}: DNS from the planned consumers only` : `${r.id}: DNS to the inbound resolver only`,
         securityGroupIngress: (r.securityGroup.ingress as any[]).map((i) => ({ ipProtocol: i.protocol, fromPort: i.port, toPort: i.port, cidrIp: i.cidr, description: 'planned DNS client' })),
         securityGroupEgress: r.direction === 'inbound'
-          ? [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIp: '255.255.255.255/32', description: 'Disallow all traffic' }]
+          ? NO_EGRESS
           : targets.flatMap((ip) => ['tcp', 'udp'].map((p) => ({ ipProtocol: p, fromPort: 53, toPort: 53, cidrIp: `${ip}/32`, description: 'the inbound resolver' }))),
       });
       const endpoint = new resolver.CfnResolverEndpoint(this, name, {
@@ -174,14 +165,7 @@ export class NetworkHub extends Construct {
         resolverEndpointId: resolverEndpoints.get(rule.resolverEndpoint)!.attrResolverEndpointId,
         targetIps: (target.ips as string[]).map((ip) => ({ ip, port: '53' })),
       });
-      if (rule.sharedWithAccounts.length > 0) {
-        new ram.CfnResourceShare(this, `RuleShare-${rule.domain}`, {
-          name: `${topology.name}-${name}`.slice(0, 64),
-          resourceArns: [built.attrArn],
-          principals: idsOf(rule.sharedWithAccounts),
-          allowExternalPrincipals: false,
-        });
-      }
+      share(`RuleShare-${rule.domain}`, `${topology.name}-${name}`.slice(0, 64), built.attrArn, rule.sharedWithAccounts);
       for (const v of (rule.associations as string[]).filter(localVpc)) {
         new resolver.CfnResolverRuleAssociation(this, `RuleAssociation-${v}-${rule.domain}`, { name: `${v}-${name}`.slice(0, 64), resolverRuleId: built.attrResolverRuleId, vpcId: localVpc(v).vpcId });
       }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
+import { NO_EGRESS } from './vpc-function';
 
 /** Props of `PlannedEndpoints`. */
 export interface PlannedEndpointsProps {
@@ -57,9 +58,7 @@ export class PlannedEndpoints extends Construct {
       const sg = new ec2.CfnSecurityGroup(this, `SecurityGroup-${name}`, {
         vpcId: vpc.vpcId,
         groupDescription: `${e.id}: TCP 443 from the planned consumers only`,
-        // no egress rule means all egress in CloudFormation; an endpoint
-        // answers but never initiates, so allow nothing out
-        securityGroupEgress: [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIp: '255.255.255.255/32', description: 'Disallow all traffic' }],
+        securityGroupEgress: NO_EGRESS,
       });
       let prefixListId: string | undefined;
       const list = e.securityGroup.prefixList;

@@ -6,6 +6,7 @@ import { Exchange } from './exchange';
 import { vpcSite } from './layout';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
+import { NO_EGRESS } from './vpc-function';
 
 /** Props of `PrivateLinkService` and `PrivateLinkConsumer`. */
 export interface PrivateLinkProps {
@@ -123,7 +124,7 @@ export class PrivateLinkConsumer extends Construct {
       vpcId: vpc.vpcId,
       groupDescription: `${c.id}: port ${s.producer.port} from the planned workloads only`,
       securityGroupIngress: (c.securityGroup.ingress as any[]).map((i) => ({ ipProtocol: i.protocol, fromPort: i.port, toPort: i.port, cidrIp: i.cidr, description: 'planned workload subnets' })),
-      securityGroupEgress: [{ ipProtocol: 'icmp', fromPort: 252, toPort: 86, cidrIp: '255.255.255.255/32', description: 'Disallow all traffic' }],
+      securityGroupEgress: NO_EGRESS,
     });
     const producer = { ...vpcSite(topology.plan, s.producer.vpc) };
     const endpoint = new ec2.CfnVPCEndpoint(this, 'Endpoint', {

@@ -13,6 +13,7 @@ import { Exchange } from './exchange';
 import { endpointSite, keys, vpcSite } from './layout';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
+import { acknowledgeVpcFunction, httpsToPlannedEndpoints, logStatement, vpcEniStatement } from './vpc-function';
 
 function studioPlan(scope: Construct, topology: Topology): any {
   const s = topology.plan.studio;
@@ -22,11 +23,6 @@ function studioPlan(scope: Construct, topology: Topology): any {
 
 function role(topology: Topology, id: string): any {
   return (topology.plan.iam.roles as any[]).find((r) => r.id === id);
-}
-
-/** CIDRs of the VPCs whose endpoints serve `vpc` (its own and the shared ones). */
-function endpointCidrs(plan: any, vpc: string): string[] {
-  return [...new Set((plan.endpoints as any[]).filter((e) => e.vpc === vpc || (e.sharedWith ?? []).includes(vpc)).map((e) => plan.vpcs[e.vpc].cidr as string))].sort();
 }
 
 /** Props of `StudioLobDomain`. */
@@ -69,7 +65,7 @@ export class StudioLobDomain extends Construct {
     const sg = new ec2.CfnSecurityGroup(this, 'SecurityGroup', {
       vpcId: vpc.vpcId,
       groupDescription: `${d.name}: Studio apps, their storage and the planned endpoints`,
-      securityGroupEgress: endpointCidrs(plan, d.vpc).map((cidr) => ({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: cidr, description: 'planned VPC endpoints' })),
+      securityGroupEgress: httpsToPlannedEndpoints(plan, d.vpc),
     });
     for (const [from, to, what] of [[2049, 2049, 'NFS to the domain storage'], [8192, 65535, 'between Studio apps']] as [number, number, string][]) {
       new ec2.CfnSecurityGroupIngress(this, `Self-${from}`, { groupId: sg.attrGroupId, ipProtocol: 'tcp', fromPort: from, toPort: to, sourceSecurityGroupId: sg.attrGroupId, description: what });
@@ -242,17 +238,12 @@ export class StudioAccessPortal extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', { conditions: portalPlan.trust.Statement[0].Condition }),
       inlinePolicies: {
         planned: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: portalPlan.permissions }),
-        logs: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] })] }),
-        vpc: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: ['*'] })],
-        }),
+        logs: new iam.PolicyDocument({ statements: [logStatement(logGroup)] }),
+        vpc: new iam.PolicyDocument({ statements: [vpcEniStatement()] }),
       },
     });
     exchange.publish(keys.portalRoleArn(), portalRole.roleArn);
-    Validations.of(portalRole).acknowledge(
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'A VPC function manages its ENIs; EC2 has no resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).' },
-      { id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`, reason: "Log streams of the function's own log group only." },
-    );
+    acknowledgeVpcFunction(portalRole, logGroup);
 
     const domains: Record<string, any> = {};
     for (const d of s.domains as any[]) {
@@ -263,7 +254,7 @@ export class StudioAccessPortal extends Construct {
     const sg = new ec2.CfnSecurityGroup(this, 'PresignSecurityGroup', {
       vpcId: vpc.vpcId,
       groupDescription: `${topology.name} portal: HTTPS to the planned endpoints only`,
-      securityGroupEgress: endpointCidrs(plan, portal.vpc).map((cidr) => ({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: cidr, description: 'planned VPC endpoints' })),
+      securityGroupEgress: httpsToPlannedEndpoints(plan, portal.vpc),
     });
     const presign = new lambda.Function(this, 'Presign', {
       runtime: lambda.Runtime.NODEJS_24_X,

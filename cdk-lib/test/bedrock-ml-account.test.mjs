@@ -3,10 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cfnLint, root } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const { Topology, BedrockMlAccount } = require('../lib/index.js');
@@ -14,7 +12,6 @@ const { App, Stack, Validations } = require('aws-cdk-lib');
 const { Template, Match } = require('aws-cdk-lib/assertions');
 const { AwsSolutionsChecks } = require('cdk-nag');
 
-const root = new URL('../..', import.meta.url).pathname;
 const topology = Topology.fromFile(join(root, 'examples/bedrock-privatelink/topology.yaml'));
 
 function build() {
@@ -58,13 +55,5 @@ test('the function may invoke exactly the listed models and streams from the VPC
 test('cdk-nag and cfn-lint accept the ML account stack', () => {
   const { app } = build();
   const assembly = app.synth(); // throws on unacknowledged cdk-nag findings
-  const cfnLint = process.env.LINKPLAN_CFN_LINT ?? join(root, '.venv/bin/cfn-lint');
-  if (!existsSync(cfnLint)) {
-    assert.ok(!process.env.LINKPLAN_REQUIRE_MOTO, `cfn-lint is required here but ${cfnLint} is missing`);
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'linkplan-ml-'));
-  const file = join(dir, 'ml.json');
-  writeFileSync(file, JSON.stringify(assembly.getStackByName('Ml').template));
-  execFileSync(cfnLint, ['--config-file', join(root, 'cdk-lib/test/cfn-lint.yaml'), '--format', 'parseable', file], { encoding: 'utf8' });
+  cfnLint(assembly, 'ml');
 });
