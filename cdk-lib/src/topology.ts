@@ -67,12 +67,12 @@ export class Topology {
    * as `plan validate` prints them, when the topology has errors.
    */
   public static fromFile(file: string, options: TopologyFileOptions = {}): Topology {
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readText(file, 'topology file');
     const lockFile = options.lockFile ?? defaultLockPath(file);
     const explicit = options.lockFile !== undefined;
     let lock: string | undefined;
     if (fs.existsSync(lockFile)) {
-      lock = fs.readFileSync(lockFile, 'utf8');
+      lock = readText(lockFile, 'lock file');
     } else if (explicit) {
       throw new Error(`lock file ${lockFile} does not exist`);
     }
@@ -128,6 +128,14 @@ export class Topology {
     for (const w of this.warnings) {
       Annotations.of(scope).addWarningV2(`linkplan:${w.code}`, `${w.code} ${w.file}:${w.line}:${w.column}: ${w.message}`);
     }
+  }
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e: any) {
+    throw new Error(`cannot read the ${what} ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
 }
 

@@ -62,6 +62,8 @@ test('the lock beside the file is honoured and warnings become annotations', () 
 test('a corrupt lock is an error and an explicit missing lock is refused', () => {
   assert.throws(() => Topology.fromFile(scratch(example, '{ "lockVersion": 1,')), /LP002/);
   assert.throws(() => Topology.fromFile(examplePath, { lockFile: '/nonexistent/x.lock.json' }), /does not exist/);
+  // a missing topology file is named, not a bare ENOENT
+  assert.throws(() => Topology.fromFile('/nonexistent/topology.yaml'), { message: 'cannot read the topology file /nonexistent/topology.yaml: no such file' });
 });
 
 test('fromString reports the file name it is given', () => {
