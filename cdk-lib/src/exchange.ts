@@ -3,18 +3,19 @@
 // that creates a value publishes it as `/linkplan/<topology>/<key>` in its
 // own account and region, and a stack that needs it reads it
 //   - in the same account and region: as a CloudFormation SSM parameter;
-//   - elsewhere: with a custom resource calling ssm:GetParameter in the
-//     producer's region, assuming the producer stack's reader role when the
-//     account differs. That role trusts only the topology's accounts (and
-//     its organization) and may read only this topology's parameters.
+//   - elsewhere: with one custom resource per producer stack (and per 32
+//     values) that reads them all with ssm:GetParameters in the producer's
+//     region (`DeployCalls`), assuming the producer stack's reader role when
+//     the account differs. That role trusts only the topology's accounts
+//     (and its organization) and may read only this topology's parameters.
 // The reading stack depends on the publishing one, so `cdk deploy --all`
 // deploys in order. Nobody copies an ID by hand.
 
-import { CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { DeployCalls } from './deploy-calls';
 import { Site, siteKey, sameEnv } from './layout';
 import { Topology } from './topology';
 
@@ -38,6 +39,13 @@ export function readerRoleName(topology: string, site: Site): string {
   for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
   return `${name.slice(0, 55)}-${h.toString(16).padStart(8, '0')}`;
 }
+
+/**
+ * Values one read resource returns at most: CloudFormation takes a custom
+ * resource's reply up to 4 KB, and an ID, ARN or DNS name with its key
+ * takes up to ~100 bytes.
+ */
+const VALUES_PER_READ = 32;
 
 function readerRoleArn(topology: string, site: Site): string {
   return `arn:aws:iam::${site.accountId}:role/${readerRoleName(topology, site)}`;
@@ -73,8 +81,10 @@ export class Exchange extends Construct {
   private readonly topology: Topology;
   private readonly local = new Map<string, string>();
   private readonly reads = new Map<string, string>();
-  private readerRole?: iam.Role;
-  private providerRole?: iam.Role;
+  private readerRole?: iam.CfnRole;
+  /** The open read resource of each producer site and the parameter names it reads, in order. */
+  private readonly readGroups = new Map<string, { resource: CfnResource; names: string[] }>();
+  private readGroupCount = 0;
 
   private constructor(scope: Construct, id: string, topology: Topology, site: Site) {
     super(scope, id);
@@ -108,86 +118,65 @@ export class Exchange extends Construct {
     if (sameEnv(producer, this.site)) {
       value = new CfnParameter(this, id, { type: 'AWS::SSM::Parameter::Value<String>', default: name, description: `Linkplan: ${key}, published by ${siteKey(producer)}` }).valueAsString;
     } else {
-      const cross = producer.accountId !== this.site.accountId;
-      const call: cr.AwsSdkCall = {
-        service: 'SSM',
-        action: 'getParameter',
-        parameters: { Name: name },
-        region: producer.region,
-        assumedRoleArn: cross ? readerRoleArn(this.topology.name, producer) : undefined,
-        physicalResourceId: cr.PhysicalResourceId.of(name),
-        outputPaths: ['Parameter.Value'],
-      };
-      const read = this.sdkCall(this, id, { onCreate: call, onUpdate: call }, [
-        cross
-          ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [readerRoleArn(this.topology.name, producer)] })
-          : new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [`arn:aws:ssm:${producer.region}:${producer.accountId}:parameter${name}`] }),
-      ]);
-      value = read.getResponseField('Parameter.Value');
+      const group = this.readGroup(producer);
+      const index = group.names.push(name) - 1;
+      value = Token.asString(group.resource.getAtt(`V${index}`));
     }
     this.reads.set(key, value);
     return value;
   }
 
   /**
-   * An AWS SDK call at deploy (aws-cdk-lib's AwsCustomResource) run by the
-   * stack's one provider role, to which `statements` are added: one IAM
-   * policy per stack rather than one per call keeps big stacks under
-   * CloudFormation's resource quota.
+   * The read resource for values of `producer`: one per producer site, a new
+   * one when it holds `VALUES_PER_READ`. Its `Names` list is the array the
+   * reads append to, resolved at synth.
    */
-  public sdkCall(
-    scope: Construct,
-    id: string,
-    calls: { onCreate: cr.AwsSdkCall; onUpdate?: cr.AwsSdkCall; onDelete?: cr.AwsSdkCall },
-    statements: iam.PolicyStatement[],
-    acknowledgements: { id: string; reason: string }[] = [],
-  ): cr.AwsCustomResource {
-    if (!this.providerRole) {
-      this.providerRole = new iam.Role(this, 'SdkCallRole', {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Runs the deploy-time AWS calls of this Linkplan stack (${this.topology.name})`,
-        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
-      });
-      Validations.of(Stack.of(this)).acknowledge(
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: "The provider function of aws-cdk-lib's AwsCustomResource writes its own logs with the basic execution role." },
-        { id: 'AwsSolutions-L1', reason: "The AwsCustomResource provider function's runtime is chosen by aws-cdk-lib." },
-      );
-    }
-    // statements naming resources of this stack get a policy of their own,
-    // which only their call waits for: in the shared policy they would make
-    // every call (and so the resources those calls feed) wait for them
-    const namesLocal = (st: iam.PolicyStatement) => /"Ref"|"Fn::GetAtt"/.test(JSON.stringify(Stack.of(this).resolve(st.toStatementJson())));
-    const local = statements.filter(namesLocal);
-    for (const st of statements.filter((x) => !local.includes(x))) this.providerRole.addToPrincipalPolicy(st);
-    if (acknowledgements.length > 0) Validations.of(this.providerRole).acknowledge(...acknowledgements);
-    const call = new cr.AwsCustomResource(scope, id, { ...calls, installLatestAwsSdk: false, role: this.providerRole });
-    if (local.length > 0) {
-      const policy = new iam.Policy(scope, `${id}Policy`, { statements: local, roles: [this.providerRole] });
-      call.node.addDependency(policy);
-    }
-    return call;
+  private readGroup(producer: Site): { resource: CfnResource; names: string[] } {
+    const key = siteKey(producer);
+    const open = this.readGroups.get(key);
+    if (open && open.names.length < VALUES_PER_READ) return open;
+    const cross = producer.accountId !== this.site.accountId;
+    const names: string[] = [];
+    const role = cross ? readerRoleArn(this.topology.name, producer) : undefined;
+    const id = `Read-${producer.account}-${producer.region}-${producer.role}${open ? `-${this.readGroupCount}` : ''}`;
+    this.readGroupCount++;
+    const resource = DeployCalls.of(this, this.topology.name).call(this, id, 'read', 'LinkplanRead', { Region: producer.region, ...(role ? { RoleArn: role } : {}), Names: names }, [
+      role
+        ? { Action: 'sts:AssumeRole', Resource: role }
+        : () => ({ Action: 'ssm:GetParameters', Resource: names.map((n) => `arn:aws:ssm:${producer.region}:${producer.accountId}:parameter${n}`) }),
+    ]);
+    const group = { resource, names };
+    this.readGroups.set(key, group);
+    return group;
   }
 
   private ensureReaderRole(): void {
     if (this.readerRole) return;
     const others = [...new Set(Object.values(this.topology.plan.accounts) as string[])].sort();
     const org = this.topology.plan.organizationId as string | undefined;
-    this.readerRole = new iam.Role(this, 'ReaderRole', {
+    this.readerRole = new iam.CfnRole(this, 'ReaderRole', {
       roleName: readerRoleName(this.topology.name, this.site),
       description: `Lets the stacks of topology ${this.topology.name} read the values this stack publishes`,
-      assumedBy: new iam.CompositePrincipal(
-        ...others.map((a) => new iam.AccountPrincipal(a).withConditions(org ? { StringEquals: { 'aws:PrincipalOrgID': org } } : {})),
-      ),
-      inlinePolicies: {
-        read: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['ssm:GetParameter'],
-              resources: [`arn:aws:ssm:${this.site.region}:${this.site.accountId}:parameter${parameterName(this.topology.name, '*')}`],
-            }),
-          ],
-        }),
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { AWS: others.map((a) => `arn:aws:iam::${a}:root`) },
+          Action: 'sts:AssumeRole',
+          ...(org ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': org } } } : {}),
+        }],
       },
+      policies: [{
+        policyName: 'read',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{
+            Effect: 'Allow',
+            Action: 'ssm:GetParameters',
+            Resource: `arn:aws:ssm:${this.site.region}:${this.site.accountId}:parameter${parameterName(this.topology.name, '*')}`,
+          }],
+        },
+      }],
     });
     Validations.of(this.readerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:aws:ssm:${this.site.region}:${this.site.accountId}:parameter/linkplan/${this.topology.name}/*]`,

@@ -1,7 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { DeployCalls } from './deploy-calls';
 import { Exchange } from './exchange';
 import { dnsSite, keys, Site, tgwSite, vpcSite, zoneAssociationsElsewhere, zoneAssociatorRoleName } from './layout';
 import { Topology } from './topology';
@@ -36,6 +35,7 @@ export class NetworkLinks extends Construct {
     const site: Site = { account, accountId, region, role: 'links' };
     const here = (x: { account: string; region: string }) => x.account === account && x.region === region;
     const exchange = Exchange.of(this, topology, site);
+    const calls = () => DeployCalls.of(this, topology.name);
 
     const peerings = plan.routing.tgwPeerings as any[];
     const tgws = (plan.routing.transitGateways as any[]).filter(here);
@@ -51,18 +51,11 @@ export class NetworkLinks extends Construct {
           peerRegion: peer.region,
           tags: [{ key: 'Name', value: `${topology.name}-${p.id}` }],
         });
-        const accept: cr.AwsSdkCall = {
-          service: 'EC2',
-          action: 'acceptTransitGatewayPeeringAttachment',
-          parameters: { TransitGatewayAttachmentId: attachment.attrTransitGatewayAttachmentId },
-          region: peer.region,
-          physicalResourceId: cr.PhysicalResourceId.of(`${p.id}-accept`),
-        };
-        exchange.sdkCall(this, `Accept-${p.id}`, { onCreate: accept }, [
-            new iam.PolicyStatement({
-              actions: ['ec2:AcceptTransitGatewayPeeringAttachment'],
-              resources: [`arn:aws:ec2:${peer.region}:${plan.accounts[peer.account]}:transit-gateway-attachment/${attachment.attrTransitGatewayAttachmentId}`],
-            }),
+        calls().call(this, `Accept-${p.id}`, 'accept-peering', 'LinkplanPeeringAcceptance', { Region: peer.region, AttachmentId: attachment.attrTransitGatewayAttachmentId }, [
+          {
+            Action: 'ec2:AcceptTransitGatewayPeeringAttachment',
+            Resource: `arn:aws:ec2:${peer.region}:${plan.accounts[peer.account]}:transit-gateway-attachment/${attachment.attrTransitGatewayAttachmentId}`,
+          },
         ]);
         peeringIds.set(p.id, attachment.attrTransitGatewayAttachmentId);
         exchange.publish(keys.peeringId(p.id), attachment.attrTransitGatewayAttachmentId);
@@ -110,42 +103,23 @@ export class NetworkLinks extends Construct {
       const zoneId = exchange.get(keys.zoneId(zone.id), dnsSite(plan, zone));
       for (const v of elsewhere) {
         const vpc = plan.vpcs[v];
-        const vpcRef = { VPCRegion: vpc.region, VPCId: exchange.get(keys.vpcId(v), vpcSite(plan, v)) };
+        const vpcRef = { HostedZoneId: zoneId, VpcId: exchange.get(keys.vpcId(v), vpcSite(plan, v)), VpcRegion: vpc.region };
         const cross = vpc.accountId !== accountId;
-        let authorize: cr.AwsCustomResource | undefined;
-        if (cross) {
-          authorize = exchange.sdkCall(this, `Authorize-${zone.id}-${v}`, {
-            onCreate: {
-              service: 'Route53',
-              action: 'createVPCAssociationAuthorization',
-              parameters: { HostedZoneId: zoneId, VPC: vpcRef },
-              physicalResourceId: cr.PhysicalResourceId.of(`${zone.id}-${v}-authorization`),
-            },
-          }, [new iam.PolicyStatement({ actions: ['route53:CreateVPCAssociationAuthorization'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] })]);
-        }
+        const zoneArn = `arn:aws:route53:::hostedzone/${zoneId}`;
+        const authorize = cross
+          ? calls().call(this, `Authorize-${zone.id}-${v}`, 'authorize-association', 'LinkplanZoneAuthorization', vpcRef, [
+            { Action: ['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization'], Resource: zoneArn },
+          ])
+          : undefined;
         const associatorArn = `arn:aws:iam::${vpc.accountId}:role/${zoneAssociatorRoleName(topology.name, vpcSite(plan, v))}`;
-        const associate = exchange.sdkCall(this, `Associate-${zone.id}-${v}`, {
-          onCreate: {
-            service: 'Route53',
-            action: 'associateVPCWithHostedZone',
-            parameters: { HostedZoneId: zoneId, VPC: vpcRef },
-            assumedRoleArn: cross ? associatorArn : undefined,
-            physicalResourceId: cr.PhysicalResourceId.of(`${zone.id}-${v}-association`),
-          },
-          onDelete: {
-            service: 'Route53',
-            action: 'disassociateVPCFromHostedZone',
-            parameters: { HostedZoneId: zoneId, VPC: vpcRef },
-            assumedRoleArn: cross ? associatorArn : undefined,
-          },
-        }, [
+        const associate = calls().call(this, `Associate-${zone.id}-${v}`, 'associate-zone', 'LinkplanZoneAssociation', { ...vpcRef, ...(cross ? { RoleArn: associatorArn } : {}) }, [
           cross
-            ? new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [associatorArn] })
-            : new iam.PolicyStatement({ actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'], resources: [`arn:aws:route53:::hostedzone/${zoneId}`] }),
+            ? { Action: 'sts:AssumeRole', Resource: associatorArn }
+            : { Action: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'], Resource: zoneArn },
           // Route 53 checks the VPC with DescribeVpcs, which has no resource-level permissions
-          ...(cross ? [] : [new iam.PolicyStatement({ actions: ['ec2:DescribeVpcs'], resources: ['*'] })]),
+          ...(cross ? [] : [{ Action: 'ec2:DescribeVpcs', Resource: '*' }]),
         ], cross ? [] : [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Route 53 checks the VPC with ec2:DescribeVpcs, which has no resource-level permissions.' }]);
-        if (authorize) associate.node.addDependency(authorize);
+        if (authorize) associate.addResourceDependency(authorize);
       }
     }
   }

@@ -29,8 +29,11 @@ test('the consumer: an endpoint to the published service name, private DNS off, 
   const endpoints = Object.values(t.findResources('AWS::EC2::VPCEndpoint')).filter((e) => typeof e.Properties.ServiceName !== 'string');
   assert.equal(endpoints.length, 1);
   assert.equal(endpoints[0].Properties.PrivateDnsEnabled, false);
-  const reads = Object.values(t.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
-  assert.ok(reads.some((r) => r.includes('partner-api/service-name') && r.includes('arn:aws:iam::444444444444:role/privatelink-service-spoke-eu-west-1-reader')), reads.join('\n'));
+  t.hasResourceProperties('Custom::LinkplanRead', {
+    Region: 'eu-west-1',
+    RoleArn: 'arn:aws:iam::444444444444:role/privatelink-service-spoke-eu-west-1-reader',
+    Names: Match.arrayWith(['/linkplan/privatelink-service/privatelink/partner-api/service-name']),
+  });
   const ingress = topology.plan.privatelink[0].consumers[0].securityGroup.ingress;
   t.hasResourceProperties('AWS::EC2::SecurityGroup', {
     GroupDescription: 'partner-api/consumer: port 443 from the planned workloads only',

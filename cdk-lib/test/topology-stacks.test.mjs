@@ -45,6 +45,7 @@ test('one stack per account × region × role, with the plan env, in dependency 
 
 test('every cross-stack value a stack reads is published by the stack it expects, under the same name', () => {
   let checked = 0;
+  let checkedAttributes = 0;
   for (const assembly of [bedrockAssembly, studioAssembly, privatelinkAssembly]) {
     const byEnv = new Map();
     for (const s of assembly.stacks) {
@@ -61,14 +62,22 @@ test('every cross-stack value a stack reads is published by the stack it expects
           reads.push({ name: p.Default, env: `${s.environment.account}/${s.environment.region}` });
         }
       }
-      // elsewhere: AwsCustomResource reading the parameter in the producer's region
-      for (const r of Object.values(s.template.Resources)) {
-        if (r.Type !== 'Custom::AWS' || typeof r.Properties.Create !== 'string') continue;
-        const call = JSON.parse(r.Properties.Create);
-        if (call.action !== 'getParameter') continue;
-        const account = call.assumedRoleArn ? call.assumedRoleArn.split(':')[4] : s.environment.account;
-        reads.push({ name: call.parameters.Name, env: `${account}/${call.region}`, role: call.assumedRoleArn?.split('/')[1] });
+      // elsewhere: one Custom::LinkplanRead per producer, reading its Names in the producer's region
+      const readResources = Object.entries(s.template.Resources).filter(([, r]) => r.Type === 'Custom::LinkplanRead');
+      for (const [, r] of readResources) {
+        const account = r.Properties.RoleArn ? r.Properties.RoleArn.split(':')[4] : s.environment.account;
+        for (const name of r.Properties.Names) reads.push({ name, env: `${account}/${r.Properties.Region}`, role: r.Properties.RoleArn?.split('/')[1] });
       }
+      // every value taken from a read is one it reads: V<i> with i within its Names
+      const sizes = new Map(readResources.map(([id, r]) => [id, r.Properties.Names.length]));
+      JSON.stringify(s.template, (k, v) => {
+        if (k === 'Fn::GetAtt' && sizes.has(v[0])) {
+          const i = Number(/^V(\d+)$/.exec(v[1])?.[1]);
+          assert.ok(i < sizes.get(v[0]), `${s.stackName}: ${v[0]}.${v[1]} is not among its ${sizes.get(v[0])} values`);
+          checkedAttributes++;
+        }
+        return v;
+      });
       for (const read of reads) {
         const producers = [...byEnv.entries()].filter(([, p]) => p.env === read.env && p.published.includes(read.name));
         assert.equal(producers.length, 1, `${s.stackName} reads ${read.name} in ${read.env}: published by ${producers.length} stacks`);
@@ -80,6 +89,7 @@ test('every cross-stack value a stack reads is published by the stack it expects
     }
   }
   assert.ok(checked >= 20, `only ${checked} reads checked`);
+  assert.ok(checkedAttributes >= checked - 10, `only ${checkedAttributes} uses of read values checked`);
 });
 
 test('NetworkHub: transit gateway without default tables, shared by RAM, resolver endpoints and shared rules (studio)', () => {
@@ -137,15 +147,25 @@ test('AppSpokeVpc: attachment in the transit subnets, routes to the TGW in every
   const invoker = bedrock.plan.iam.roles.find((r) => r.id === 'bedrock/invoker');
   t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { INVOKER_ROLE_ARN: invoker.arn, TARGET_REGION: 'us-east-1', FUNCTION_ARN: Match.stringLikeRegexp(':function:bedrock-privatelink-bedrock-stream$') } } });
   t.hasResourceProperties('AWS::IAM::Role', {
-    Policies: [{ PolicyName: 'invoke', PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: invoker.arn })] }) }],
+    Policies: [
+      { PolicyName: 'invoke', PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: invoker.arn })] }) },
+      // logs, ENIs and the notebook's key; nothing else may be assumed
+      { PolicyName: 'run', PolicyDocument: Match.objectLike({ Statement: Match.not(Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole' })])) }) },
+    ],
   });
 });
 
 test('NetworkLinks: planned TGW route tables, associations, propagations, peering and its acceptance', () => {
   const requester = tpl(bedrockApp.stacks, 'app', 'ap-southeast-1', 'links');
   requester.hasResourceProperties('AWS::EC2::TransitGatewayPeeringAttachment', { PeerRegion: 'us-east-1', PeerAccountId: '222222222222' });
-  const accept = Object.values(requester.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create)).find((c) => c.includes('acceptTransitGatewayPeeringAttachment'));
-  assert.match(accept ?? '', /\\"region\\":\\"us-east-1\\"/);
+  requester.hasResourceProperties('Custom::LinkplanPeeringAcceptance', {
+    Call: 'accept-peering', Region: 'us-east-1', AttachmentId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Peering'), 'TransitGatewayAttachmentId'] },
+  });
+  // the acceptance's permission names that attachment, in a policy only the acceptance waits for
+  const [acceptId] = Object.keys(requester.findResources('Custom::LinkplanPeeringAcceptance'));
+  const policies = requester.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: [Match.objectLike({ Action: 'ec2:AcceptTransitGatewayPeeringAttachment' })] } } });
+  assert.equal(Object.keys(policies).length, 1);
+  assert.ok(requester.toJSON().Resources[acceptId].DependsOn.includes(Object.keys(policies)[0]));
   const tgw = bedrock.plan.routing.transitGateways.find((x) => x.id === 'tgw/ap-southeast-1');
   requester.resourceCountIs('AWS::EC2::TransitGatewayRouteTable', tgw.routeTables.length);
   requester.resourceCountIs('AWS::EC2::TransitGatewayRouteTableAssociation', tgw.routeTables.flatMap((r) => r.associations).length);
@@ -202,10 +222,18 @@ test('association mode: the zone owner authorizes, then associates other account
   const { app, stacks } = buildApp(assoc);
   const assembly = app.synth(); // cdk-nag
   const links = Template.fromStack(stacks.stackFor('shared', 'us-east-1', 'links'));
-  const calls = Object.values(links.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
-  const lobA = calls.filter((c) => c.includes('LinkplanExchangeReadvpcloba'));
-  assert.ok(lobA.some((c) => c.includes('createVPCAssociationAuthorization')), 'authorized');
-  assert.ok(lobA.some((c) => c.includes('associateVPCWithHostedZone') && c.includes('arn:aws:iam::222222222222:role/studio-multi-account-zone-assoc-spoke-us-east-1')), 'associated through the role');
+  const json = links.toJSON().Resources;
+  const readOf = (value) => {
+    if (!value['Fn::GetAtt']) return undefined; // a same-account-and-region parameter
+    const [id, attr] = value['Fn::GetAtt'];
+    return json[id].Properties.Names[Number(attr.slice(1))];
+  };
+  const lobA = Object.entries(json).filter(([, r]) => r.Type.startsWith('Custom::Linkplan') && r.Properties.VpcId && readOf(r.Properties.VpcId) === '/linkplan/studio-multi-account/vpc/lob-a/id');
+  const authorize = lobA.find(([, r]) => r.Type === 'Custom::LinkplanZoneAuthorization');
+  const associate = lobA.find(([, r]) => r.Type === 'Custom::LinkplanZoneAssociation');
+  assert.ok(authorize, 'authorized');
+  assert.equal(associate?.[1].Properties.RoleArn, 'arn:aws:iam::222222222222:role/studio-multi-account-zone-assoc-spoke-us-east-1', 'associated through the role');
+  assert.ok(associate[1].DependsOn.includes(authorize[0]), 'after the authorization');
   Template.fromStack(stacks.stackFor('lob-a', 'us-east-1', 'spoke')).hasResourceProperties('AWS::IAM::Role', {
     RoleName: 'studio-multi-account-zone-assoc-spoke-us-east-1',
     AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { AWS: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::111111111111:root'])]) }) } })] }),
