@@ -1,9 +1,7 @@
-import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
@@ -11,7 +9,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
-import { acknowledgeVpcFunction, httpsToPlannedEndpoints, logStatement, vpcEniStatement } from './vpc-function';
+import { acknowledgeVpcFunction, functionLogGroup, httpsToPlannedEndpoints, logStatement, vpcEniStatement, vpcFunction } from './vpc-function';
 
 /** The application workloads an `AppSpokeVpc` may run (seed 000's clients of Bedrock). */
 export interface SpokeWorkloads {
@@ -60,7 +58,7 @@ export class AppSpokeVpc extends Construct {
   public readonly endpoints: PlannedEndpoints;
   public readonly connections: VpcConnections;
   /** The workloads' role, when workloads are asked for. */
-  public readonly workloadRole?: iam.Role;
+  public readonly workloadRole?: iam.CfnRole;
 
   constructor(scope: Construct, id: string, props: AppSpokeVpcProps) {
     super(scope, id);
@@ -90,15 +88,21 @@ export class AppSpokeVpc extends Construct {
       }
     }
 
-    const role = new iam.Role(this, 'WorkloadRole', {
-      assumedBy: new iam.CompositePrincipal(
-        ...(w.function ? [new iam.ServicePrincipal('lambda.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': planned.accountId } } })] : []),
-        ...(w.notebook ? [new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': planned.accountId } } })] : []),
-      ),
+    const services = [...(w.function ? ['lambda.amazonaws.com'] : []), ...(w.notebook ? ['sagemaker.amazonaws.com'] : [])];
+    // what the workloads need to run (their logs, ENIs, notebook key), filled in below
+    const statements: object[] = [];
+    const role = new iam.CfnRole(this, 'WorkloadRole', {
       description: `${vpcName} workloads: may assume ${invoker.name} only`,
-      inlinePolicies: {
-        invoke: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.arn] })] }),
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: services.map((service) => ({
+          Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': planned.accountId } },
+        })),
       },
+      policies: [
+        { policyName: 'invoke', policyDocument: { Version: '2012-10-17', Statement: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.arn] }).toStatementJson()] } },
+        { policyName: 'run', policyDocument: { Version: '2012-10-17', Statement: statements } },
+      ],
     });
     this.workloadRole = role;
     const sg = new ec2.CfnSecurityGroup(this, 'WorkloadSecurityGroup', {
@@ -109,36 +113,41 @@ export class AppSpokeVpc extends Construct {
     const subnets = this.vpc.subnetIds('workload');
 
     if (w.function) {
-      const logGroup = new logs.LogGroup(this, 'ClientLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
-      role.addToPrincipalPolicy(logStatement(logGroup));
-      role.addToPrincipalPolicy(vpcEniStatement());
-      new lambda.Function(this, 'Client', {
-        runtime: lambda.Runtime.NODEJS_24_X,
-        handler: 'index.handler',
-        code: lambda.Code.fromAsset(path.join(__dirname, '..', 'lambda', 'bedrock-client')),
-        role,
+      const logGroup = functionLogGroup(this, 'ClientLogs', logs.RetentionDays.ONE_YEAR);
+      statements.push(logStatement(logGroup.attrArn).toStatementJson(), vpcEniStatement().toStatementJson());
+      vpcFunction(this, 'Client', {
+        handler: 'bedrock-client',
+        roleArn: role.attrArn,
         logGroup,
-        timeout: Duration.minutes(5),
+        timeoutSeconds: 300,
         environment: { INVOKER_ROLE_ARN: invoker.arn, FUNCTION_ARN: fn.arn, TARGET_REGION: fn.region },
-        vpc: this.vpc.asIVpc('workload'),
-        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'ClientSg', sg.attrGroupId)],
+        subnetIds: subnets,
+        securityGroupIds: [sg.attrGroupId],
       });
       acknowledgeVpcFunction(role, logGroup);
     }
 
     if (w.notebook) {
-      const key = new kms.Key(this, 'NotebookKey', { enableKeyRotation: true, description: `${vpcName} notebook volume`, removalPolicy: RemovalPolicy.RETAIN });
+      // the key policy of aws-cdk-lib's kms.Key: the account administers it through IAM
+      const key = new kms.CfnKey(this, 'NotebookKey', {
+        enableKeyRotation: true,
+        description: `${vpcName} notebook volume`,
+        keyPolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${planned.accountId}:root` }, Action: 'kms:*', Resource: '*' }],
+        },
+      });
+      key.applyRemovalPolicy(RemovalPolicy.RETAIN);
       // the notebook's volume: the role may use this key only, through SageMaker's grants
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant'], resources: [key.keyArn] }));
+      statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant'], resources: [key.attrArn] }).toStatementJson());
       new sagemaker.CfnNotebookInstance(this, 'Notebook', {
         instanceType: w.notebookInstanceType ?? 'ml.t3.medium',
-        roleArn: role.roleArn,
+        roleArn: role.attrArn,
         subnetId: subnets[0],
         securityGroupIds: [sg.attrGroupId],
         directInternetAccess: 'Disabled',
         rootAccess: 'Disabled',
-        kmsKeyId: key.keyId,
+        kmsKeyId: key.attrKeyId,
       });
     }
   }

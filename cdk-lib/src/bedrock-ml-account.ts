@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +7,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
-import { acknowledgeVpcFunction, logStatement, vpcEniStatement } from './vpc-function';
+import { acknowledgeVpcFunction, functionLogGroup, logStatement, vpcEniStatement, vpcFunction } from './vpc-function';
 
 /** Props of `BedrockMlAccount`. */
 export interface BedrockMlAccountProps {
@@ -45,7 +43,7 @@ export class BedrockMlAccount extends Construct {
   /** Its transit attachment, routes and DNS associations, if planned. */
   public readonly connections: VpcConnections;
   /** The streaming function. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.CfnFunction;
   /** The role the invoker accounts assume. */
   public readonly invokerRole: iam.CfnRole;
 
@@ -64,20 +62,15 @@ export class BedrockMlAccount extends Construct {
     this.endpoints = new PlannedEndpoints(this, 'Endpoints', { topology: props.topology, vpc: this.vpc });
     this.connections = new VpcConnections(this, 'Connections', { topology: props.topology, vpc: this.vpc });
 
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
-      logGroupName: `/aws/lambda/${fn.name}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    });
-    const role = new iam.Role(this, 'FunctionRole', {
+    const logGroup = functionLogGroup(this, 'FunctionLogs', props.logRetention ?? logs.RetentionDays.ONE_YEAR, `/aws/lambda/${fn.name}`);
+    const role = new iam.CfnRole(this, 'FunctionRole', {
       roleName: fnRolePlan.name,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
-        conditions: fnRolePlan.trust.Statement[0].Condition,
-      }),
-      inlinePolicies: {
-        planned: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: fnRolePlan.permissions }),
-        logs: new iam.PolicyDocument({ statements: [logStatement(logGroup)] }),
-        vpc: new iam.PolicyDocument({ statements: [vpcEniStatement()] }),
-      },
+      assumeRolePolicyDocument: fnRolePlan.trust,
+      policies: [
+        { policyName: 'planned', policyDocument: { Version: '2012-10-17', Statement: fnRolePlan.permissions } },
+        { policyName: 'logs', policyDocument: { Version: '2012-10-17', Statement: [logStatement(logGroup.attrArn).toStatementJson()] } },
+        { policyName: 'vpc', policyDocument: { Version: '2012-10-17', Statement: [vpcEniStatement().toStatementJson()] } },
+      ],
     });
     acknowledgeVpcFunction(role, logGroup);
 
@@ -88,19 +81,16 @@ export class BedrockMlAccount extends Construct {
     });
 
     const models: string[] = (fnRolePlan.permissions[0].Resource as string[]).map((arn) => arn.split('/').slice(1).join('/'));
-    this.function = new lambda.Function(this, 'Function', {
+    this.function = vpcFunction(this, 'Function', {
       functionName: fn.name,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'lambda', 'bedrock-stream')),
-      role,
+      handler: 'bedrock-stream',
+      roleArn: role.attrArn,
       logGroup,
-      timeout: Duration.minutes(5),
+      timeoutSeconds: 300,
       memorySize: 512,
       environment: { ALLOWED_MODELS: models.join(',') },
-      vpc: this.vpc.asIVpc('workload'),
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'FunctionSg', sg.attrGroupId)],
+      subnetIds: this.vpc.subnetIds('workload'),
+      securityGroupIds: [sg.attrGroupId],
     });
 
     this.invokerRole = new iam.CfnRole(this, 'InvokerRole', {
@@ -110,7 +100,7 @@ export class BedrockMlAccount extends Construct {
     });
     new lambda.CfnPermission(this, 'InvokerMayInvoke', {
       action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
+      functionName: this.function.ref,
       principal: this.invokerRole.attrArn,
     });
   }

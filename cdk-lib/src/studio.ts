@@ -238,7 +238,7 @@ export class StudioAccessPortal extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', { conditions: portalPlan.trust.Statement[0].Condition }),
       inlinePolicies: {
         planned: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: portalPlan.permissions }),
-        logs: new iam.PolicyDocument({ statements: [logStatement(logGroup)] }),
+        logs: new iam.PolicyDocument({ statements: [logStatement(logGroup.logGroupArn)] }),
         vpc: new iam.PolicyDocument({ statements: [vpcEniStatement()] }),
       },
     });

@@ -1,4 +1,4 @@
-import { CfnResource, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppSpokeVpc, SpokeWorkloads } from './app-spoke-vpc';
 import { BedrockMlAccount } from './bedrock-ml-account';
@@ -78,7 +78,7 @@ export class TopologyStacks extends Construct {
     const built = new Map<string, { stack: Stack; site: Site }>();
     for (const site of sites(plan)) {
       // stacks are the app's children, so their names and paths are the plain stack names
-      const stack = new Stack(scope, `${topology.name}-${site.account}-${site.region}-${site.role}`, {
+      const stack = new PlanStack(scope, `${topology.name}-${site.account}-${site.region}-${site.role}`, {
         ...props.stackProps,
         env: { account: site.accountId, region: site.region },
         description: `Linkplan ${topology.name}: ${site.role} of account ${site.account} (${site.accountId}) in ${site.region}`,
@@ -179,5 +179,26 @@ export class TopologyStacks extends Construct {
       lines.push(`wave ${w}: ${names.join(' ')}`);
     }
     return lines.join('\n');
+  }
+}
+
+/**
+ * A stack whose logical IDs are computed once per resource. aws-cdk-lib
+ * computes a resource's logical ID (an MD5 of its construct path) again at
+ * every reference to it, and a plan's resources are referenced many times
+ * (a route table by each of its routes and associations): at 100 spokes that
+ * was a tenth of synth (docs/benchmarks.md). The ID depends only on the
+ * path, which never changes; `renameLogicalId` still applies, after this.
+ */
+class PlanStack extends Stack {
+  private readonly logicalIds = new WeakMap<CfnElement, string>();
+
+  protected allocateLogicalId(element: CfnElement): string {
+    let id = this.logicalIds.get(element);
+    if (id === undefined) {
+      id = super.allocateLogicalId(element);
+      this.logicalIds.set(element, id);
+    }
+    return id;
   }
 }

@@ -3,10 +3,14 @@
 // the ENI and log permissions of a VPC function with their cdk-nag
 // acknowledgements. One place, so the constructs cannot drift apart.
 
+import * as path from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { IConstruct } from 'constructs';
 
 /**
  * No egress rule means all egress in CloudFormation; an endpoint or an
@@ -30,15 +34,63 @@ export function vpcEniStatement(): iam.PolicyStatement {
   });
 }
 
-/** Writing to the function's own log group only. */
-export function logStatement(logGroup: logs.LogGroup): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] });
+/** Writing to the function's own log group (by its ARN) only. */
+export function logStatement(logGroupArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroupArn, `${logGroupArn}:*`] });
 }
 
 /** The cdk-nag acknowledgements of `vpcEniStatement` and `logStatement` on `role`. */
-export function acknowledgeVpcFunction(role: iam.IRole, logGroup: logs.LogGroup): void {
+export function acknowledgeVpcFunction(role: IConstruct, logGroup: logs.LogGroup | logs.CfnLogGroup): void {
+  const cfnLogGroup = logGroup instanceof logs.CfnLogGroup ? logGroup : (logGroup.node.defaultChild as logs.CfnLogGroup);
   Validations.of(role).acknowledge(
     { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).' },
-    { id: `AwsSolutions-IAM5[Resource::<${Stack.of(logGroup).getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`, reason: "Log streams of the function's own log group only." },
+    { id: `AwsSolutions-IAM5[Resource::<${Stack.of(cfnLogGroup).getLogicalId(cfnLogGroup)}.Arn>:*]`, reason: "Log streams of the function's own log group only." },
   );
+}
+
+/** A function's log group, kept when the stack goes (logs are evidence). */
+export function functionLogGroup(scope: IConstruct, id: string, retentionInDays: number, logGroupName?: string): logs.CfnLogGroup {
+  const group = new logs.CfnLogGroup(scope, id, { logGroupName, retentionInDays });
+  group.cfnOptions.deletionPolicy = group.cfnOptions.updateReplacePolicy = 'Retain' as any;
+  return group;
+}
+
+/** Props of `vpcFunction`. */
+export interface VpcFunctionProps {
+  readonly functionName?: string;
+  readonly description?: string;
+  /** The handler's directory under `cdk-lib/lambda/`. */
+  readonly handler: string;
+  readonly roleArn: string;
+  readonly logGroup: logs.CfnLogGroup;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly environment?: Record<string, string>;
+  readonly timeoutSeconds: number;
+  readonly memorySize?: number;
+}
+
+/**
+ * A Node.js function of the library in a VPC, as an L1 resource with its
+ * code as an asset: the library builds each function with its role and log
+ * group from the plan, so `lambda.Function`'s conveniences (grants, a role
+ * and log group of its own) would only cost synth time.
+ */
+export function vpcFunction(scope: IConstruct, id: string, props: VpcFunctionProps): lambda.CfnFunction {
+  const code = new s3assets.Asset(scope, `${id}Code`, { path: path.join(__dirname, '..', 'lambda', props.handler) });
+  const fn = new lambda.CfnFunction(scope, id, {
+    functionName: props.functionName,
+    description: props.description,
+    runtime: 'nodejs24.x',
+    handler: 'index.handler',
+    code: { s3Bucket: code.s3BucketName, s3Key: code.s3ObjectKey },
+    role: props.roleArn,
+    timeout: props.timeoutSeconds,
+    memorySize: props.memorySize,
+    environment: props.environment ? { variables: props.environment } : undefined,
+    vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds },
+    loggingConfig: { logGroup: props.logGroup.ref, logFormat: 'Text' },
+  });
+  code.addResourceMetadata(fn, 'Code');
+  return fn;
 }

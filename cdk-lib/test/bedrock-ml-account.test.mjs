@@ -37,7 +37,7 @@ test('the function may invoke exactly the listed models and streams from the VPC
       Match.objectLike({
         PolicyName: 'planned',
         PolicyDocument: Match.objectLike({
-          Statement: [Match.objectLike({ Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0' })],
+          Statement: [Match.objectLike({ Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0'] })],
         }),
       }),
     ]),
