@@ -194,8 +194,12 @@ async function send(url, text) {
   });
 }
 
-/** The AWS SDK v3 clients of the Lambda runtime, loaded on first use. */
-function sdkDeps(env) {
+/**
+ * The AWS SDK v3 clients of the Lambda runtime, loaded on first use. STS is
+ * the SDK's default, the regional endpoint of the function's region; every
+ * client honours AWS_ENDPOINT_URL (how the tests point them at moto).
+ */
+export function sdkDeps(env) {
   let loaded;
   const load = () => (loaded ??= (async () => {
     const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
@@ -203,7 +207,7 @@ function sdkDeps(env) {
     const { EC2Client, AcceptTransitGatewayPeeringAttachmentCommand } = await import('@aws-sdk/client-ec2');
     const r53 = await import('@aws-sdk/client-route-53');
     const home = env.AWS_REGION;
-    const sts = new STSClient({ region: home, endpoint: `https://sts.${home}.amazonaws.com` });
+    const sts = new STSClient({ region: home });
     const asCredentials = (c) => c && { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
     // Route 53 is global: its API is served from us-east-1 in the aws partition
     const route53 = (c) => new r53.Route53Client({ region: 'us-east-1', credentials: asCredentials(c) });
