@@ -170,6 +170,20 @@ test('a reply is sent even when the handler throws or outlives the function', as
   ]);
 });
 
+test('a reply that does not get through is sent again, three times at most', async () => {
+  let tries = 0;
+  const flaky = (failures) => async () => {
+    tries++;
+    if (tries <= failures) throw new Error('ECONNRESET');
+  };
+  const handle = async () => ({ Status: 'SUCCESS', PhysicalResourceId: 'p' });
+  assert.equal((await reply(event('Create', { Call: 'read' }), handle, 60000, flaky(2), 1)).Status, 'SUCCESS');
+  assert.equal(tries, 3);
+  tries = 0;
+  await assert.rejects(reply(event('Create', { Call: 'read' }), handle, 60000, flaky(3), 1), /ECONNRESET/);
+  assert.equal(tries, 3);
+});
+
 test('values that would not fit the 4 KB reply fail the read and say so', () => {
   const data = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`V${i}`, 'x'.repeat(60)]));
   const body = JSON.parse(responseBody(event('Create', { Call: 'read' }), { Status: 'SUCCESS', PhysicalResourceId: 'p', Data: data }));

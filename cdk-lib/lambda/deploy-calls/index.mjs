@@ -28,6 +28,8 @@ export const MAX_RESPONSE_BYTES = 4096;
 /** SSM GetParameters takes at most 10 names per call. */
 const GET_PARAMETERS_BATCH = 10;
 const ROLE_SESSION_SECONDS = 900;
+/** Tries at delivering the reply to CloudFormation. */
+const PUT_ATTEMPTS = 3;
 
 /** A mistake in the resource's properties: the call fails with this message. */
 export class CallError extends Error {}
@@ -231,7 +233,7 @@ export function sdkDeps(env) {
  * Runs `handle` and always replies: with its result, or FAILED when it throws
  * or is about to outlive the function (`remainingMs`, less a margin to send).
  */
-export async function reply(event, handle, remainingMs, put = send) {
+export async function reply(event, handle, remainingMs, put = send, retryDelayMs = 1000) {
   let timer;
   const deadline = new Promise((resolve) => {
     timer = setTimeout(
@@ -249,7 +251,17 @@ export async function reply(event, handle, remainingMs, put = send) {
   }
   const text = responseBody(event, result);
   console.log(JSON.stringify({ request: event.RequestType, resource: event.LogicalResourceId, call: event.ResourceProperties?.Call, status: JSON.parse(text).Status, reason: JSON.parse(text).Reason }));
-  await put(event.ResponseURL, text);
+  // a lost reply leaves the stack waiting an hour: try again before giving up
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await put(event.ResponseURL, text);
+      break;
+    } catch (error) {
+      if (attempt >= PUT_ATTEMPTS) throw error;
+      console.log(`reply not delivered (attempt ${attempt}): ${error?.message ?? error}`);
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
+    }
+  }
   return JSON.parse(text);
 }
 
