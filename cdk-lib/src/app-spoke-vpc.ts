@@ -9,7 +9,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
-import { acknowledgeVpcFunction, functionLogGroup, httpsToPlannedEndpoints, logStatement, vpcEniStatement, vpcFunction } from './vpc-function';
+import { acknowledgeVpcFunction, functionLogGroup, httpsToPlannedEndpoints, logStatement, vpcEniStatement, libraryFunction } from './vpc-function';
 
 /** The application workloads an `AppSpokeVpc` may run (seed 000's clients of Bedrock). */
 export interface SpokeWorkloads {
@@ -115,14 +115,13 @@ export class AppSpokeVpc extends Construct {
     if (w.function) {
       const logGroup = functionLogGroup(this, 'ClientLogs', logs.RetentionDays.ONE_YEAR);
       statements.push(logStatement(logGroup.attrArn).toStatementJson(), vpcEniStatement().toStatementJson());
-      vpcFunction(this, 'Client', {
+      libraryFunction(this, 'Client', {
         handler: 'bedrock-client',
         roleArn: role.attrArn,
         logGroup,
         timeoutSeconds: 300,
         environment: { INVOKER_ROLE_ARN: invoker.arn, FUNCTION_ARN: fn.arn, TARGET_REGION: fn.region },
-        subnetIds: subnets,
-        securityGroupIds: [sg.attrGroupId],
+        vpc: { subnetIds: subnets, securityGroupIds: [sg.attrGroupId] },
       });
       acknowledgeVpcFunction(role, logGroup);
     }

@@ -7,7 +7,7 @@ import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
 import { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
-import { acknowledgeVpcFunction, functionLogGroup, logStatement, vpcEniStatement, vpcFunction } from './vpc-function';
+import { acknowledgeVpcFunction, functionLogGroup, logStatement, vpcEniStatement, libraryFunction } from './vpc-function';
 
 /** Props of `BedrockMlAccount`. */
 export interface BedrockMlAccountProps {
@@ -81,7 +81,7 @@ export class BedrockMlAccount extends Construct {
     });
 
     const models: string[] = (fnRolePlan.permissions[0].Resource as string[]).map((arn) => arn.split('/').slice(1).join('/'));
-    this.function = vpcFunction(this, 'Function', {
+    this.function = libraryFunction(this, 'Function', {
       functionName: fn.name,
       handler: 'bedrock-stream',
       roleArn: role.attrArn,
@@ -89,8 +89,7 @@ export class BedrockMlAccount extends Construct {
       timeoutSeconds: 300,
       memorySize: 512,
       environment: { ALLOWED_MODELS: models.join(',') },
-      subnetIds: this.vpc.subnetIds('workload'),
-      securityGroupIds: [sg.attrGroupId],
+      vpc: { subnetIds: this.vpc.subnetIds('workload'), securityGroupIds: [sg.attrGroupId] },
     });
 
     this.invokerRole = new iam.CfnRole(this, 'InvokerRole', {

@@ -6,13 +6,12 @@
 // cost a resource, a policy and a JSON-encoded SDK call per value read
 // (see docs/benchmarks.md).
 
-import * as path from 'node:path';
 import { CfnResource, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { acknowledgeLogStatement, functionLogGroup, libraryFunction, logStatement } from './vpc-function';
 
 /** An IAM statement as JSON; a function is called at synth, when its resources are all known. */
 export type Statement = { Effect?: 'Allow'; Action: string | string[]; Resource: string | string[] } | (() => { Effect?: 'Allow'; Action: string | string[]; Resource: string | string[] });
@@ -23,17 +22,13 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-const PROVIDERS = Symbol.for('@linkplan/cdk.DeployCalls');
+const PROVIDER_ID = 'LinkplanDeployCalls';
 
 /** The provider of a stack's `Custom::Linkplan*` resources, created on first use. */
 export class DeployCalls extends Construct {
   public static of(scope: Construct, topologyName: string): DeployCalls {
     const stack = Stack.of(scope);
-    const existing = (stack as any)[PROVIDERS] as DeployCalls | undefined;
-    if (existing) return existing;
-    const created = new DeployCalls(stack, 'LinkplanDeployCalls', topologyName);
-    (stack as any)[PROVIDERS] = created;
-    return created;
+    return (stack.node.tryFindChild(PROVIDER_ID) as DeployCalls | undefined) ?? new DeployCalls(stack, PROVIDER_ID, topologyName);
   }
 
   public readonly function: lambda.CfnFunction;
@@ -45,9 +40,7 @@ export class DeployCalls extends Construct {
   private constructor(scope: Construct, id: string, topologyName: string) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.logGroup = new logs.CfnLogGroup(this, 'Logs', { retentionInDays: 365 });
-    this.logGroup.cfnOptions.deletionPolicy = this.logGroup.cfnOptions.updateReplacePolicy = 'Retain' as any;
-    const logStatement = { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [this.logGroup.attrArn, `${this.logGroup.attrArn}:*`] };
+    this.logGroup = functionLogGroup(this, 'Logs', 365);
     this.role = new iam.CfnRole(this, 'Role', {
       description: `Runs the deploy-time calls of this Linkplan stack (${topologyName})`,
       assumeRolePolicyDocument: {
@@ -56,27 +49,20 @@ export class DeployCalls extends Construct {
       },
       policies: Lazy.any({
         produce: () => [
-          { policyName: 'logs', policyDocument: { Version: '2012-10-17', Statement: [logStatement] } },
+          { policyName: 'logs', policyDocument: { Version: '2012-10-17', Statement: [logStatement(this.logGroup.attrArn).toStatementJson()] } },
           ...(this.statements.length > 0 ? [{ policyName: 'calls', policyDocument: document(this.statements) }] : []),
         ],
       }),
     });
-    const code = new s3assets.Asset(this, 'Code', { path: path.join(__dirname, '..', 'lambda', 'deploy-calls') });
-    this.function = new lambda.CfnFunction(this, 'Function', {
+    this.function = libraryFunction(this, 'Function', {
       description: `Linkplan ${topologyName}: deploy-time calls (reads of published values, peering acceptance, zone associations)`,
-      runtime: 'nodejs24.x',
-      handler: 'index.handler',
-      code: { s3Bucket: code.s3BucketName, s3Key: code.s3ObjectKey },
-      role: this.role.attrArn,
-      timeout: 300,
+      handler: 'deploy-calls',
+      roleArn: this.role.attrArn,
+      logGroup: this.logGroup,
+      timeoutSeconds: 300,
       memorySize: 256,
-      loggingConfig: { logGroup: this.logGroup.ref, logFormat: 'Text' },
     });
-    code.addResourceMetadata(this.function, 'Code');
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.logGroup)}.Arn>:*]`,
-      reason: "Log streams of the provider's own log group only.",
-    });
+    acknowledgeLogStatement(this.role, this.logGroup);
   }
 
   /**

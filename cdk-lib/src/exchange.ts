@@ -51,7 +51,7 @@ function readerRoleArn(topology: string, site: Site): string {
   return `arn:aws:iam::${site.accountId}:role/${readerRoleName(topology, site)}`;
 }
 
-const EXCHANGES = Symbol.for('@linkplan/cdk.Exchange');
+const EXCHANGE_ID = 'LinkplanExchange';
 
 /**
  * The cross-stack values of one stack: those it publishes and those it
@@ -61,16 +61,12 @@ export class Exchange extends Construct {
   /** The stack's exchange, created on first use. */
   public static of(scope: Construct, topology: Topology, site: Site): Exchange {
     const stack = Stack.of(scope);
-    const existing = (stack as any)[EXCHANGES] as Exchange | undefined;
-    if (existing) return existing;
-    const created = new Exchange(stack, 'LinkplanExchange', topology, site);
-    (stack as any)[EXCHANGES] = created;
-    return created;
+    return Exchange.find(stack) ?? new Exchange(stack, EXCHANGE_ID, topology, site);
   }
 
   /** The exchange of a stack, if it has one. */
   public static find(stack: Stack): Exchange | undefined {
-    return (stack as any)[EXCHANGES];
+    return stack.node.tryFindChild(EXCHANGE_ID) as Exchange | undefined;
   }
 
   public readonly site: Site;

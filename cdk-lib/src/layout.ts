@@ -26,6 +26,14 @@ function accountSite(plan: any, account: string, region: string, role: StackRole
   return { account, accountId: plan.accounts[account], region, role };
 }
 
+/** The site of a construct given an account by name; `where` names the construct in the error. */
+export function namedAccountSite(where: string, topologyName: string, plan: any, account: string, region: string, role: StackRole): Site {
+  if (!plan.accounts[account]) {
+    throw new Error(`${where}: account '${account}' is not in topology '${topologyName}'; expected one of ${Object.keys(plan.accounts).join(', ')}`);
+  }
+  return accountSite(plan, account, region, role);
+}
+
 /** The VPCs a `NetworkHub` builds: those serving endpoints, zones or resolvers to others. */
 export function hubVpcs(plan: any): Set<string> {
   const hubs = new Set<string>();

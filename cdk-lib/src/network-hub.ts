@@ -6,7 +6,7 @@ import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import * as resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
 import { Exchange } from './exchange';
-import { dnsSite, keys, vpcsOf } from './layout';
+import { dnsSite, keys, namedAccountSite, vpcsOf } from './layout';
 import { Site } from './site';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
@@ -45,11 +45,7 @@ export class NetworkHub extends Construct {
     super(scope, id);
     const { topology, account, region } = props;
     const plan = topology.plan;
-    const accountId = plan.accounts[account];
-    if (!accountId) {
-      throw new Error(`${this.node.path}: account '${account}' is not in topology '${topology.name}'; expected one of ${Object.keys(plan.accounts).join(', ')}`);
-    }
-    this.site = { account, accountId, region, role: 'network' };
+    this.site = namedAccountSite(this.node.path, topology.name, plan, account, region, 'network');
     const here = (x: { account: string; region: string }) => x.account === account && x.region === region;
     const exchange = Exchange.of(this, topology, this.site);
     // RAM shares stay inside the organization: no external principals

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { DeployCalls } from './deploy-calls';
 import { Exchange } from './exchange';
-import { dnsSite, keys, Site, tgwSite, vpcSite, zoneAssociationsElsewhere, zoneAssociatorRoleName } from './layout';
+import { dnsSite, keys, namedAccountSite, Site, tgwSite, vpcSite, zoneAssociationsElsewhere, zoneAssociatorRoleName } from './layout';
 import { Topology } from './topology';
 
 /** Props of `NetworkLinks`. */
@@ -28,11 +28,8 @@ export class NetworkLinks extends Construct {
     super(scope, id);
     const { topology, account, region } = props;
     const plan = topology.plan;
-    const accountId = plan.accounts[account];
-    if (!accountId) {
-      throw new Error(`${this.node.path}: account '${account}' is not in topology '${topology.name}'`);
-    }
-    const site: Site = { account, accountId, region, role: 'links' };
+    const site = namedAccountSite(this.node.path, topology.name, plan, account, region, 'links');
+    const accountId = site.accountId;
     const here = (x: { account: string; region: string }) => x.account === account && x.region === region;
     const exchange = Exchange.of(this, topology, site);
     const calls = () => DeployCalls.of(this, topology.name);

@@ -39,13 +39,22 @@ export function logStatement(logGroupArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroupArn, `${logGroupArn}:*`] });
 }
 
+/** The cdk-nag acknowledgement of `logStatement` on `role`. */
+export function acknowledgeLogStatement(role: IConstruct, logGroup: logs.LogGroup | logs.CfnLogGroup): void {
+  const cfnLogGroup = logGroup instanceof logs.CfnLogGroup ? logGroup : (logGroup.node.defaultChild as logs.CfnLogGroup);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${Stack.of(cfnLogGroup).getLogicalId(cfnLogGroup)}.Arn>:*]`,
+    reason: "Log streams of the function's own log group only.",
+  });
+}
+
 /** The cdk-nag acknowledgements of `vpcEniStatement` and `logStatement` on `role`. */
 export function acknowledgeVpcFunction(role: IConstruct, logGroup: logs.LogGroup | logs.CfnLogGroup): void {
-  const cfnLogGroup = logGroup instanceof logs.CfnLogGroup ? logGroup : (logGroup.node.defaultChild as logs.CfnLogGroup);
-  Validations.of(role).acknowledge(
-    { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).' },
-    { id: `AwsSolutions-IAM5[Resource::<${Stack.of(cfnLogGroup).getLogicalId(cfnLogGroup)}.Arn>:*]`, reason: "Log streams of the function's own log group only." },
-  );
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).',
+  });
+  acknowledgeLogStatement(role, logGroup);
 }
 
 /** A function's log group, kept when the stack goes (logs are evidence). */
@@ -55,28 +64,28 @@ export function functionLogGroup(scope: IConstruct, id: string, retentionInDays:
   return group;
 }
 
-/** Props of `vpcFunction`. */
-export interface VpcFunctionProps {
+/** Props of `libraryFunction`. */
+export interface LibraryFunctionProps {
   readonly functionName?: string;
   readonly description?: string;
   /** The handler's directory under `cdk-lib/lambda/`. */
   readonly handler: string;
   readonly roleArn: string;
   readonly logGroup: logs.CfnLogGroup;
-  readonly subnetIds: string[];
-  readonly securityGroupIds: string[];
+  /** Where the function runs, if in a VPC. */
+  readonly vpc?: { subnetIds: string[]; securityGroupIds: string[] };
   readonly environment?: Record<string, string>;
   readonly timeoutSeconds: number;
   readonly memorySize?: number;
 }
 
 /**
- * A Node.js function of the library in a VPC, as an L1 resource with its
- * code as an asset: the library builds each function with its role and log
+ * A Node.js function of the library (its handler under `lambda/`), as an L1
+ * resource with its code as an asset: the library builds each function with its role and log
  * group from the plan, so `lambda.Function`'s conveniences (grants, a role
  * and log group of its own) would only cost synth time.
  */
-export function vpcFunction(scope: IConstruct, id: string, props: VpcFunctionProps): lambda.CfnFunction {
+export function libraryFunction(scope: IConstruct, id: string, props: LibraryFunctionProps): lambda.CfnFunction {
   const code = new s3assets.Asset(scope, `${id}Code`, { path: path.join(__dirname, '..', 'lambda', props.handler) });
   const fn = new lambda.CfnFunction(scope, id, {
     functionName: props.functionName,
@@ -88,7 +97,7 @@ export function vpcFunction(scope: IConstruct, id: string, props: VpcFunctionPro
     timeout: props.timeoutSeconds,
     memorySize: props.memorySize,
     environment: props.environment ? { variables: props.environment } : undefined,
-    vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds },
+    vpcConfig: props.vpc,
     loggingConfig: { logGroup: props.logGroup.ref, logFormat: 'Text' },
   });
   code.addResourceMetadata(fn, 'Code');

@@ -176,6 +176,18 @@ test('NetworkLinks: planned TGW route tables, associations, propagations, peerin
   accepter.hasResourceProperties('AWS::EC2::TransitGatewayRoute', { DestinationCidrBlock: bedrock.plan.vpcs['app-apse1'].cidr });
 });
 
+test('NetworkHub and NetworkLinks refuse an account the topology does not name, listing those it does', () => {
+  const { App, Stack } = require('aws-cdk-lib');
+  const { NetworkHub, NetworkLinks } = require('../lib/index.js');
+  for (const Construct of [NetworkHub, NetworkLinks]) {
+    const stack = new Stack(new App(), 'S');
+    assert.throws(
+      () => new Construct(stack, 'X', { topology: bedrock, account: 'nope', region: 'us-east-1' }),
+      /^Error: S\/X: account 'nope' is not in topology 'bedrock-privatelink'; expected one of app, ml$/,
+    );
+  }
+});
+
 test('workloads are refused where the plan does not prove their path, or for unknown VPCs', () => {
   assert.throws(() => buildApp(bedrock, { workloads: { nope: { function: true } } }), /workloads are given for VPC 'nope', which is not in topology/);
   assert.throws(() => buildApp(bedrock, { workloads: { 'app-use1': { function: true } } }), /workloads run in application \(spoke\) VPCs; 'app-use1' is a hub VPC/);
