@@ -250,19 +250,19 @@ export async function reply(event, handle, remainingMs, put = send, retryDelayMs
     clearTimeout(timer);
   }
   const text = responseBody(event, result);
-  console.log(JSON.stringify({ request: event.RequestType, resource: event.LogicalResourceId, call: event.ResourceProperties?.Call, status: JSON.parse(text).Status, reason: JSON.parse(text).Reason }));
+  const body = JSON.parse(text);
+  console.log(JSON.stringify({ request: event.RequestType, resource: event.LogicalResourceId, call: event.ResourceProperties?.Call, status: body.Status, reason: body.Reason }));
   // a lost reply leaves the stack waiting an hour: try again before giving up
   for (let attempt = 1; ; attempt++) {
     try {
       await put(event.ResponseURL, text);
-      break;
+      return body;
     } catch (error) {
       if (attempt >= PUT_ATTEMPTS) throw error;
       console.log(`reply not delivered (attempt ${attempt}): ${error?.message ?? error}`);
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
     }
   }
-  return JSON.parse(text);
 }
 
 let deployed;
