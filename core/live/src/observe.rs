@@ -367,9 +367,9 @@ async fn observe(client: &aws_sdk_ec2::Client, target: &Target, want_tgw: bool, 
 
 async fn vpcs(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<Vec<ExistingVpc>, LiveError> {
     let mut out = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client.describe_vpcs().set_next_token(token).send().await.map_err(call_error("DescribeVpcs", target, attempts))?;
+    let mut pages = client.describe_vpcs().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(call_error("DescribeVpcs", target, attempts))?;
         for v in page.vpcs() {
             let Some(id) = v.vpc_id() else { continue };
             let mut cidrs: Vec<String> = v.cidr_block().map(str::to_owned).into_iter().collect();
@@ -383,15 +383,13 @@ async fn vpcs(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> R
             }
             out.push(ExistingVpc { id: id.to_owned(), is_default: v.is_default().unwrap_or(false), cidrs, name: name_tag(v.tags()) });
         }
-        token = page.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
-        if token.is_none() {
-            return Ok(out);
-        }
     }
+    Ok(out)
 }
 
 async fn services(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<BTreeMap<String, Vec<String>>, LiveError> {
     let mut out = BTreeMap::new();
+    // the SDK has no paginator for this operation (its model does not mark it paginated)
     let mut token = None;
     loop {
         let page = client
@@ -414,14 +412,9 @@ async fn services(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) 
 
 async fn transit_gateways(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<Vec<Existing>, LiveError> {
     let mut out = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .describe_transit_gateways()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(call_error("DescribeTransitGateways", target, attempts))?;
+    let mut pages = client.describe_transit_gateways().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(call_error("DescribeTransitGateways", target, attempts))?;
         for g in page.transit_gateways() {
             if matches!(g.state(), Some(TransitGatewayState::Deleted | TransitGatewayState::Deleting)) {
                 continue;
@@ -430,23 +423,15 @@ async fn transit_gateways(client: &aws_sdk_ec2::Client, target: &Target, attempt
                 out.push(Existing { id: id.to_owned(), name: name_tag(g.tags()) });
             }
         }
-        token = page.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
-        if token.is_none() {
-            return Ok(out);
-        }
     }
+    Ok(out)
 }
 
 async fn endpoints(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<Vec<ExistingEndpoint>, LiveError> {
     let mut out = Vec::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .describe_vpc_endpoints()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(call_error("DescribeVpcEndpoints", target, attempts))?;
+    let mut pages = client.describe_vpc_endpoints().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(call_error("DescribeVpcEndpoints", target, attempts))?;
         for e in page.vpc_endpoints() {
             if matches!(e.state(), Some(State::Deleted | State::Deleting | State::Failed | State::Rejected | State::Expired)) {
                 continue;
@@ -455,9 +440,6 @@ async fn endpoints(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32)
                 out.push(ExistingEndpoint { id: id.to_owned(), vpc_id: vpc.to_owned(), service_name: service.to_owned() });
             }
         }
-        token = page.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
-        if token.is_none() {
-            return Ok(out);
-        }
     }
+    Ok(out)
 }
