@@ -170,10 +170,17 @@ mod tests {
 
     #[test]
     fn plan_returns_the_plan_and_its_lock() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/bedrock-privatelink/topology.yaml")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/bedrock-privatelink/topology.yaml"
+        ))
+        .unwrap();
         let r = plan(text, Some(PlanOptions { file_name: Some("t.yaml".into()), ..PlanOptions::default() }));
         assert!(r.valid);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(r.plan_json.as_ref().unwrap()).unwrap()["vpcs"]["app-use1"]["cidr"], "10.10.0.0/16");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(r.plan_json.as_ref().unwrap()).unwrap()["vpcs"]["app-use1"]["cidr"],
+            "10.10.0.0/16"
+        );
         assert!(r.lock.unwrap().contains("\"lockVersion\": 1"));
     }
 }

@@ -91,7 +91,10 @@ mod tests {
         assert_eq!(studio.zones_in("us-east-1"), [("studio.us-east-1.sagemaker.aws".to_owned(), false, true)]);
         let runtime = service("sagemaker.runtime").unwrap();
         assert_eq!(runtime.zones_in("eu-west-1")[0].0, "runtime.sagemaker.eu-west-1.amazonaws.com");
-        assert_eq!(service("sagemaker.api").unwrap().zones_in("us-east-1")[0].0, "api.sagemaker.us-east-1.amazonaws.com");
+        assert_eq!(
+            service("sagemaker.api").unwrap().zones_in("us-east-1")[0].0,
+            "api.sagemaker.us-east-1.amazonaws.com"
+        );
         assert_eq!(service("lambda").unwrap().zones.len(), 2);
         assert!(service("execute-api").unwrap().zones[0].wildcard);
     }

@@ -9,8 +9,8 @@
 use crate::cidr::Net;
 use crate::diagnostic::{Anchor, Finding, Rule};
 use crate::plan::Plan;
-use crate::validate::tier_rank;
 use crate::source::{self, Pointer, SpanIndex};
+use crate::validate::tier_rank;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -86,7 +86,9 @@ fn parse_slow(text: &str, topology_name: &str) -> (Option<ParsedLock>, SpanIndex
             if findings { (None, spans, corrupt(out)) } else { (parsed, spans, out) }
         }
         Err(e) => {
-            out.push(Finding::at(Rule::Lp002, &Pointer::root(), format!("lock file is not a Linkplan lock: {e}")).in_lock());
+            out.push(
+                Finding::at(Rule::Lp002, &Pointer::root(), format!("lock file is not a Linkplan lock: {e}")).in_lock(),
+            );
             (None, spans, corrupt(out))
         }
     }
@@ -123,11 +125,17 @@ fn check(lock: Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<Par
             let sp = p.key("subnets").index(i).key("cidr");
             let Some(net) = lock_net(&s.cidr, &sp, out) else { continue };
             if !cidr.contains(net) {
-                out.push(Finding::at(Rule::Lp002, &sp, format!("locked subnet {net} is outside its VPC's {cidr}")).in_lock());
+                out.push(
+                    Finding::at(Rule::Lp002, &sp, format!("locked subnet {net} is outside its VPC's {cidr}")).in_lock(),
+                );
             } else if let Some(((t, a), other)) = subnets.iter().find(|(_, o): &(_, &Net)| o.overlaps(net)) {
                 out.push(
-                    Finding::at(Rule::Lp002, &sp, format!("locked subnet {net} overlaps the locked subnet {other} ({t} in {a})"))
-                        .in_lock(),
+                    Finding::at(
+                        Rule::Lp002,
+                        &sp,
+                        format!("locked subnet {net} overlaps the locked subnet {other} ({t} in {a})"),
+                    )
+                    .in_lock(),
                 );
             } else if subnets.insert((s.tier.clone(), s.az.clone()), net).is_some() {
                 out.push(
@@ -142,7 +150,6 @@ fn check(lock: Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<Par
     }
     (Some(ParsedLock { vpcs }), false)
 }
-
 
 fn corrupt(findings: Vec<Finding>) -> Vec<Finding> {
     findings
@@ -178,14 +185,13 @@ impl Lock {
                 .iter()
                 .map(|s| LockedSubnet { tier: s.tier.clone(), az: s.az.clone(), cidr: s.cidr.to_string() })
                 .collect();
-            if !prune
-                && let Some(old) = old.and_then(|o| o.vpcs.get(name)).filter(|o| o.cidr == v.cidr) {
-                    for ((tier, az), net) in &old.subnets {
-                        if !subnets.iter().any(|s| &s.tier == tier && &s.az == az) {
-                            subnets.push(LockedSubnet { tier: tier.clone(), az: az.clone(), cidr: net.to_string() });
-                        }
+            if !prune && let Some(old) = old.and_then(|o| o.vpcs.get(name)).filter(|o| o.cidr == v.cidr) {
+                for ((tier, az), net) in &old.subnets {
+                    if !subnets.iter().any(|s| &s.tier == tier && &s.az == az) {
+                        subnets.push(LockedSubnet { tier: tier.clone(), az: az.clone(), cidr: net.to_string() });
                     }
                 }
+            }
             subnets.sort_by(|a, b| (tier_rank(&a.tier), &a.tier, &a.az).cmp(&(tier_rank(&b.tier), &b.tier, &b.az)));
             vpcs.insert(name.clone(), LockedVpc { cidr: v.cidr.to_string(), subnets });
         }
@@ -196,7 +202,11 @@ impl Lock {
                     subnets: old
                         .subnets
                         .iter()
-                        .map(|((tier, az), net)| LockedSubnet { tier: tier.clone(), az: az.clone(), cidr: net.to_string() })
+                        .map(|((tier, az), net)| LockedSubnet {
+                            tier: tier.clone(),
+                            az: az.clone(),
+                            cidr: net.to_string(),
+                        })
                         .collect(),
                 });
             }

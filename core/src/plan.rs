@@ -7,8 +7,8 @@ use crate::network::endpoints::EndpointPlan;
 use crate::network::iam::IamPlan;
 use crate::network::privatelink::PrivateLinkPlan;
 use crate::network::reachability::Proof;
-use crate::network::studio::StudioPlan;
 use crate::network::routing::RoutingPlan;
+use crate::network::studio::StudioPlan;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -119,8 +119,16 @@ impl Plan {
             out.push_str("\nendpoints\n");
             for e in &self.endpoints {
                 let dns = if e.private_dns { "private DNS" } else { "served by the hub's zones" };
-                let shared = if e.shared_with.is_empty() { String::new() } else { format!(", shared with {}", e.shared_with.join(", ")) };
-                out.push_str(&format!("  {:<28} {:?} {}{shared}\n", e.id, e.kind, dns).replace("Interface", "interface,").replace("Gateway", "gateway,"));
+                let shared = if e.shared_with.is_empty() {
+                    String::new()
+                } else {
+                    format!(", shared with {}", e.shared_with.join(", "))
+                };
+                out.push_str(
+                    &format!("  {:<28} {:?} {}{shared}\n", e.id, e.kind, dns)
+                        .replace("Interface", "interface,")
+                        .replace("Gateway", "gateway,"),
+                );
             }
         }
         for s in &self.privatelink {

@@ -2,12 +2,12 @@
 //! overlaps → subnets → plan. Each stage adds findings; later stages skip
 //! only what an earlier one found broken.
 
+use crate::cidr::Net;
 use crate::cidr::pools::{self, PoolRange, Request};
 use crate::cidr::subnets::{self, SubnetError, SubnetInput};
-use crate::cidr::Net;
 use crate::diagnostic::{self, Anchor, Finding, Rule, SourceFile};
 use crate::lock::{self, ParsedLock};
-use crate::plan::{AddressSource, Plan, SubnetPlan, VpcPlan, PLAN_VERSION};
+use crate::plan::{AddressSource, PLAN_VERSION, Plan, SubnetPlan, VpcPlan};
 use crate::source::{self, Pointer, SpanIndex};
 use crate::spec::{SubnetSize, Topology};
 use crate::validate::{self, Facts, VpcFacts};
@@ -47,7 +47,11 @@ pub fn run(input: &Input<'_>) -> Outcome {
                     plan = plan_topology(&topo, parsed.as_ref(), &mut findings);
                     old_lock = parsed;
                 }
-                Err(e) => findings.push(Finding::at(Rule::Lp001, &Pointer::root(), format!("the topology cannot be read: {e}"))),
+                Err(e) => findings.push(Finding::at(
+                    Rule::Lp001,
+                    &Pointer::root(),
+                    format!("the topology cannot be read: {e}"),
+                )),
             }
         }
     }
@@ -125,7 +129,11 @@ struct Address {
 }
 
 /// Fixed CIDRs as given, locked ones kept, the rest allocated from the pools.
-fn vpc_addresses<'a>(facts: &Facts<'a>, lock: Option<&ParsedLock>, out: &mut Vec<Finding>) -> BTreeMap<&'a str, Address> {
+fn vpc_addresses<'a>(
+    facts: &Facts<'a>,
+    lock: Option<&ParsedLock>,
+    out: &mut Vec<Finding>,
+) -> BTreeMap<&'a str, Address> {
     let mut addresses = BTreeMap::new();
     let mut requests = Vec::new();
     // everything already spoken for: fixed VPCs, reserved ranges, the whole lock
@@ -140,7 +148,9 @@ fn vpc_addresses<'a>(facts: &Facts<'a>, lock: Option<&ParsedLock>, out: &mut Vec
             );
         }
         match (vpc.fixed, vpc.spec.size, locked) {
-            (Some(fixed), _, Some(l)) if l != fixed => out.push(moved(vpc, l, &format!("the topology now says {fixed}"))),
+            (Some(fixed), _, Some(l)) if l != fixed => {
+                out.push(moved(vpc, l, &format!("the topology now says {fixed}")))
+            }
             (Some(fixed), _, l) => {
                 taken.push(fixed);
                 addresses.insert(*name, Address { cidr: fixed, source: AddressSource::Fixed, locked: l.is_some() });

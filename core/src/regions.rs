@@ -6,7 +6,11 @@ mod data;
 
 /// The AZ IDs of `region`, in order; `None` for an unknown region.
 pub fn azs(region: &str) -> Option<&'static [&'static str]> {
-    data::REGIONS.binary_search_by(|(r, _)| (*r).cmp(region)).ok().and_then(|i| data::REGIONS.get(i)).map(|(_, azs)| *azs)
+    data::REGIONS
+        .binary_search_by(|(r, _)| (*r).cmp(region))
+        .ok()
+        .and_then(|i| data::REGIONS.get(i))
+        .map(|(_, azs)| *azs)
 }
 
 /// Every region code.

@@ -130,12 +130,14 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let primary = LabeledSpan::new_primary_with_span(Some("here".into()), SourceSpan::new(self.d.offset.into(), self.d.length));
-        let related = self
-            .d
-            .related
-            .iter()
-            .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), SourceSpan::new(r.offset.into(), r.length)));
+        let primary = LabeledSpan::new_primary_with_span(
+            Some("here".into()),
+            SourceSpan::new(self.d.offset.into(), self.d.length),
+        );
+        let related =
+            self.d.related.iter().map(|r| {
+                LabeledSpan::new_with_span(Some(r.message.clone()), SourceSpan::new(r.offset.into(), r.length))
+            });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -23,9 +23,15 @@ fn the_catalog_covers_motos_services_and_names() {
     let Some(moto) = Moto::start() else { return };
     let xml = moto.ec2("us-east-1", "Action=DescribeVpcEndpointServices");
     let doc = roxmltree::Document::parse(&xml).unwrap();
-    let items: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("serviceDetailSet")).flat_map(|s| s.children().filter(|c| c.has_tag_name("item"))).collect();
+    let items: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("serviceDetailSet"))
+        .flat_map(|s| s.children().filter(|c| c.has_tag_name("item")))
+        .collect();
     assert!(items.len() > 200, "moto listed only {} services", items.len());
-    let text = |n: &roxmltree::Node<'_, '_>, tag: &str| n.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).map(str::to_owned);
+    let text = |n: &roxmltree::Node<'_, '_>, tag: &str| {
+        n.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).map(str::to_owned)
+    };
     let mut checked = 0;
     for item in &items {
         let name = text(item, "serviceName").unwrap();
@@ -51,7 +57,11 @@ fn the_catalog_covers_motos_services_and_names() {
             .collect();
         if let Some((_, documented)) = DOC_EXCEPTIONS.iter().find(|(s, _)| *s == service.short) {
             assert!(answered.contains(&(*documented).to_owned()), "{}: {answered:?}", service.short);
-            assert!(!answered.contains(&dns), "{}: the exception is stale, the catalog now follows moto", service.short);
+            assert!(
+                !answered.contains(&dns),
+                "{}: the exception is stale, the catalog now follows moto",
+                service.short
+            );
         } else {
             assert!(answered.contains(&dns), "{}: moto says {dns}, the catalog answers {answered:?}", service.short);
         }

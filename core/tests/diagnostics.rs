@@ -17,9 +17,24 @@ fn every_mistake_of_a_file_is_reported_at_once_in_line_order() {
     assert!(o.plan.is_none());
     let got: Vec<(String, usize)> = o.diagnostics.iter().map(|d| (d.code.clone(), d.line)).collect();
     let expected: Vec<(String, usize)> = [
-        ("LP012", 4), ("LP013", 16), ("LP010", 18), ("LP020", 20), ("LP013", 24), ("LP022", 35),
-        ("LP023", 40), ("LP021", 45), ("LP025", 52), ("LP024", 56), ("LP010", 61), ("LP010", 64),
-        ("LP001", 65), ("LP011", 67), ("LP010", 68), ("LP010", 69), ("LP013", 76), ("LP011", 77),
+        ("LP012", 4),
+        ("LP013", 16),
+        ("LP010", 18),
+        ("LP020", 20),
+        ("LP013", 24),
+        ("LP022", 35),
+        ("LP023", 40),
+        ("LP021", 45),
+        ("LP025", 52),
+        ("LP024", 56),
+        ("LP010", 61),
+        ("LP010", 64),
+        ("LP001", 65),
+        ("LP011", 67),
+        ("LP010", 68),
+        ("LP010", 69),
+        ("LP013", 76),
+        ("LP011", 77),
         ("LP014", 82),
     ]
     .iter()
@@ -49,7 +64,9 @@ fn json_report_has_the_documented_fields() {
     let v = serde_json::to_value(JsonReport::new(&o.diagnostics)).unwrap();
     assert_eq!(v["valid"], false);
     let first = &v["diagnostics"][0];
-    for field in ["code", "severity", "message", "file", "line", "column", "hint", "endLine", "endColumn", "offset", "length"] {
+    for field in
+        ["code", "severity", "message", "file", "line", "column", "hint", "endLine", "endColumn", "offset", "length"]
+    {
         assert!(first.get(field).is_some(), "missing {field} in {first}");
     }
     assert_eq!(first["severity"], "error");
@@ -61,18 +78,44 @@ fn json_report_has_the_documented_fields() {
 fn each_rule_points_at_its_line() {
     let cases: Vec<(&str, usize, String)> = vec![
         ("LP001", 2, "{ not yaml: [\n".to_owned()), // the end of the text
-        ("LP001", 11, with_vpcs("  v: { account: a, region: us-east-1, size: 20, azs: 1 }\nfoo: 1\n").replace("foo", "\n\nfoo")),
+        (
+            "LP001",
+            11,
+            with_vpcs("  v: { account: a, region: us-east-1, size: 20, azs: 1 }\nfoo: 1\n").replace("foo", "\n\nfoo"),
+        ),
         ("LP001", 8, with_vpcs("  v: { account: a, region: us-east-1, azs: 1 }\n")),
-        ("LP011", 9, with_vpcs("  v: { account: a, region: us-east-1, size: 20, azs: 1 }\n  v: { account: a, region: us-east-1, size: 20, azs: 1 }\n")),
+        (
+            "LP011",
+            9,
+            with_vpcs(
+                "  v: { account: a, region: us-east-1, size: 20, azs: 1 }\n  v: { account: a, region: us-east-1, size: 20, azs: 1 }\n",
+            ),
+        ),
         ("LP012", 4, with_vpcs("").replace("\"111111111111\"", "111111111111")),
         ("LP013", 8, with_vpcs("  v: { account: a, region: us-east-1, size: 20, azs: 7 }\n")),
         ("LP013", 8, with_vpcs("  v: { account: a, region: us-east-1, size: 20, azs: [us-east-1a] }\n")),
         ("LP020", 8, with_vpcs("  v: { account: a, region: us-east-1, cidr: 10.1.2.3/16, azs: 1 }\n")),
         ("LP021", 8, with_vpcs("  v: { account: a, region: us-east-1, cidr: 10.0.0.0/12, azs: 1 }\n")),
-        ("LP021", 8, with_vpcs("  v: { account: a, region: us-east-1, cidr: 10.0.0.0/16, azs: 1, subnets: { workload: 29 } }\n")),
-        ("LP023", 9, with_vpcs("  v: { account: a, region: us-east-1, size: 16, azs: 1 }\n  w: { account: a, region: us-east-1, size: 28, azs: 1 }\n")),
+        (
+            "LP021",
+            8,
+            with_vpcs("  v: { account: a, region: us-east-1, cidr: 10.0.0.0/16, azs: 1, subnets: { workload: 29 } }\n"),
+        ),
+        (
+            "LP023",
+            9,
+            with_vpcs(
+                "  v: { account: a, region: us-east-1, size: 16, azs: 1 }\n  w: { account: a, region: us-east-1, size: 28, azs: 1 }\n",
+            ),
+        ),
         ("LP024", 8, with_vpcs("  v: { account: a, region: us-east-1, size: 28, azs: 2 }\n")),
-        ("LP025", 8, with_vpcs("  v: { account: a, region: us-east-1, size: 24, azs: 1, subnets: { endpoints: 28 } }\nendpoints:\n  - { vpc: v, services: [sts, logs, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, lambda, secretsmanager, monitoring, ec2] }\n")),
+        (
+            "LP025",
+            8,
+            with_vpcs(
+                "  v: { account: a, region: us-east-1, size: 24, azs: 1, subnets: { endpoints: 28 } }\nendpoints:\n  - { vpc: v, services: [sts, logs, ssm, ssmmessages, ec2messages, kms, ecr.api, ecr.dkr, lambda, secretsmanager, monitoring, ec2] }\n",
+            ),
+        ),
     ];
     for (code, line, text) in cases {
         let o = run(&text);
@@ -98,14 +141,18 @@ fn overlaps_only_matter_between_vpcs_that_can_route() {
     // unless transit.segments lets them reach each other
     let plain = format!(
         "{}transit:\n  mode: transit-gateway\n  owner: a\n  attach: [v, w]\n  segments:\n    prod: {{ reaches: [default] }}\n",
-        with_vpcs("  v: { account: a, region: us-east-1, cidr: 172.16.0.0/16, azs: 1, segment: prod }\n  w: { account: a, region: us-east-1, cidr: 172.16.0.0/20, azs: 1 }\n")
+        with_vpcs(
+            "  v: { account: a, region: us-east-1, cidr: 172.16.0.0/16, azs: 1, segment: prod }\n  w: { account: a, region: us-east-1, cidr: 172.16.0.0/20, azs: 1 }\n"
+        )
     );
     assert_eq!(codes(&run(&plain)), ["LP022"]);
 }
 
 #[test]
 fn fixed_vpcs_inside_one_pool_must_not_overlap() {
-    let t = with_vpcs("  v: { account: a, region: us-east-1, cidr: 10.0.0.0/20, azs: 1 }\n  w: { account: a, region: us-east-1, cidr: 10.0.8.0/21, azs: 1 }\n");
+    let t = with_vpcs(
+        "  v: { account: a, region: us-east-1, cidr: 10.0.0.0/20, azs: 1 }\n  w: { account: a, region: us-east-1, cidr: 10.0.8.0/21, azs: 1 }\n",
+    );
     let o = run(&t);
     assert_eq!(codes(&o), ["LP022"]);
     assert!(o.diagnostics[0].message.contains("both are in pool 10.0.0.0/16"), "{}", o.diagnostics[0].message);

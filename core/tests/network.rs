@@ -35,8 +35,12 @@ fn bedrock_example_endpoints_admit_exactly_their_consumers() {
     let sts = eps.iter().find(|e| e["id"] == "app-use1/sts").unwrap();
     assert_eq!(sts["serviceName"], "com.amazonaws.us-east-1.sts");
     assert_eq!(sts["privateDns"], false);
-    let ingress: Vec<(&str, u64)> =
-        sts["securityGroup"]["ingress"].as_array().unwrap().iter().map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap())).collect();
+    let ingress: Vec<(&str, u64)> = sts["securityGroup"]["ingress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap()))
+        .collect();
     let apse1 = p["vpcs"]["app-apse1"]["cidr"].as_str().unwrap();
     let mut expected = vec![("10.10.0.0/16", 443), (apse1, 443)];
     expected.sort();
@@ -51,13 +55,15 @@ fn bedrock_example_endpoints_admit_exactly_their_consumers() {
 #[test]
 fn bedrock_example_dns_routing_and_iam() {
     let p = plan_value(&bedrock());
-    let zones: Vec<&str> = p["dns"]["hostedZones"].as_array().unwrap().iter().map(|z| z["name"].as_str().unwrap()).collect();
+    let zones: Vec<&str> =
+        p["dns"]["hostedZones"].as_array().unwrap().iter().map(|z| z["name"].as_str().unwrap()).collect();
     assert_eq!(zones, ["lambda.us-east-1.amazonaws.com", "lambda.us-east-1.api.aws", "sts.us-east-1.amazonaws.com"]);
     let profiles = p["dns"]["profiles"].as_array().unwrap();
     assert_eq!(profiles.len(), 1);
     assert_eq!(profiles[0]["region"], "ap-southeast-1");
     assert_eq!(profiles[0]["associations"], serde_json::json!(["app-apse1"]));
-    let tgws: Vec<&str> = p["routing"]["transitGateways"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    let tgws: Vec<&str> =
+        p["routing"]["transitGateways"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
     assert_eq!(tgws, ["tgw/ap-southeast-1", "tgw/us-east-1"]);
     assert_eq!(p["routing"]["tgwPeerings"].as_array().unwrap().len(), 1);
     let roles = p["iam"]["roles"].as_array().unwrap();
@@ -68,7 +74,10 @@ fn bedrock_example_dns_routing_and_iam() {
     );
     let invoker = roles.iter().find(|r| r["id"] == "bedrock/invoker").unwrap();
     assert_eq!(invoker["arn"], "arn:aws:iam::111111111111:role/bedrock-privatelink-bedrock-invoker");
-    assert_eq!(invoker["trust"]["Statement"][0]["Principal"]["AWS"], serde_json::json!(["arn:aws:iam::222222222222:root"]));
+    assert_eq!(
+        invoker["trust"]["Statement"][0]["Principal"]["AWS"],
+        serde_json::json!(["arn:aws:iam::222222222222:root"])
+    );
     assert_eq!(invoker["trust"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-exampleorg1");
 }
 
@@ -83,7 +92,12 @@ fn studio_example_uses_resolver_rules_for_every_consumer() {
     // on-premises reaches the hub's endpoints and its resolver
     let sts = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == "networking/sts").unwrap();
     assert!(sts["securityGroup"]["ingress"].as_array().unwrap().iter().any(|i| i["cidr"] == "192.168.10.0/24"));
-    let studio_zone = p["dns"]["hostedZones"].as_array().unwrap().iter().find(|z| z["name"] == "studio.us-east-1.sagemaker.aws").unwrap();
+    let studio_zone = p["dns"]["hostedZones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == "studio.us-east-1.sagemaker.aws")
+        .unwrap();
     assert_eq!(studio_zone["records"][0]["name"], "*.studio.us-east-1.sagemaker.aws");
     assert!(p["reachability"].as_array().unwrap().iter().all(|x| x["ok"] == true));
 }
@@ -112,7 +126,10 @@ fn a_missing_attachment_is_the_route_link() {
     let t = bedrock().replace("attach: [app-use1, app-apse1]", "attach: [app-use1]");
     let found = lp031(&t);
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].0.contains("`app-apse1` is not attached") && found[0].0.contains("missing link: route"), "{found:?}");
+    assert!(
+        found[0].0.contains("`app-apse1` is not attached") && found[0].0.contains("missing link: route"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -120,7 +137,10 @@ fn resolver_rules_do_not_cross_regions() {
     let t = bedrock().replace("mode: profile", "mode: resolver");
     let found = lp031(&t);
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].0.contains("resolver rules are regional") && found[0].0.contains("missing link: dns"), "{found:?}");
+    assert!(
+        found[0].0.contains("resolver rules are regional") && found[0].0.contains("missing link: dns"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -136,16 +156,30 @@ fn gateway_endpoints_serve_only_their_own_vpc() {
 #[test]
 fn one_rule_per_conflict() {
     // LP030: Bedrock is not offered in ap-east-1
-    let t = bedrock().replace("region: ap-southeast-1", "region: ap-east-1").replace("azs: [apse1-az1, apse1-az2]", "azs: 2").replace("needs: [sts@us-east-1, lambda@us-east-1]", "needs: [bedrock-runtime]");
+    let t = bedrock()
+        .replace("region: ap-southeast-1", "region: ap-east-1")
+        .replace("azs: [apse1-az1, apse1-az2]", "azs: 2")
+        .replace("needs: [sts@us-east-1, lambda@us-east-1]", "needs: [bedrock-runtime]");
     let o = run(&t);
     assert!(codes(&o).contains(&"LP030".to_owned()), "a need in a region without the service: {:?}", o.diagnostics);
-    let t2 = bedrock().replace("  - vpc: ml-use1\n    services: [bedrock-runtime]", "  - vpc: app-apse1\n    services: [bedrock-runtime]").replace("region: ap-southeast-1", "region: ap-east-1").replace("azs: [apse1-az1, apse1-az2]", "azs: 2");
+    let t2 = bedrock()
+        .replace(
+            "  - vpc: ml-use1\n    services: [bedrock-runtime]",
+            "  - vpc: app-apse1\n    services: [bedrock-runtime]",
+        )
+        .replace("region: ap-southeast-1", "region: ap-east-1")
+        .replace("azs: [apse1-az1, apse1-az2]", "azs: 2");
     assert!(codes(&run(&t2)).contains(&"LP030".to_owned()), "{:?}", run(&t2).diagnostics);
     // LP032: the consumer answers sts itself in the same region
-    let t3 = bedrock().replace("  - vpc: app-use1\n", "  - vpc: ml-use1\n    services: [sts]\n  - vpc: app-use1\n").replace("share: [app-apse1]", "share: [app-apse1, ml-use1]");
+    let t3 = bedrock()
+        .replace("  - vpc: app-use1\n", "  - vpc: ml-use1\n    services: [sts]\n  - vpc: app-use1\n")
+        .replace("share: [app-apse1]", "share: [app-apse1, ml-use1]");
     assert!(codes(&run(&t3)).contains(&"LP032".to_owned()), "{:?}", run(&t3).diagnostics);
     // LP033: two hubs serve sts to one VPC
-    let t4 = bedrock().replace("  - vpc: app-use1\n", "  - vpc: ml-use1\n    services: [sts]\n    share: [app-apse1]\n  - vpc: app-use1\n");
+    let t4 = bedrock().replace(
+        "  - vpc: app-use1\n",
+        "  - vpc: ml-use1\n    services: [sts]\n    share: [app-apse1]\n  - vpc: app-use1\n",
+    );
     assert!(codes(&run(&t4)).contains(&"LP033".to_owned()), "{:?}", run(&t4).diagnostics);
 }
 
@@ -153,22 +187,34 @@ fn one_rule_per_conflict() {
 fn profiles_and_resolvers_have_their_own_limits() {
     // LP035: hubs of two accounts serve one VPC in profile mode
     let t = bedrock()
-        .replace("  - vpc: ml-use1\n    services: [bedrock-runtime]", "  - vpc: ml-use1\n    services: [bedrock-runtime]\n    share: [app-apse1]")
+        .replace(
+            "  - vpc: ml-use1\n    services: [bedrock-runtime]",
+            "  - vpc: ml-use1\n    services: [bedrock-runtime]\n    share: [app-apse1]",
+        )
         .replace("attach: [app-use1, app-apse1]", "attach: [app-use1, app-apse1, ml-use1]");
     assert!(codes(&run(&t)).contains(&"LP035".to_owned()), "{:?}", run(&t).diagnostics);
     // LP036: a resolver hub needs two AZs
-    let t = example("studio-multi-account").replace("networking: { account: shared, region: us-east-1, cidr: 10.0.0.0/16,   azs: [use1-az1, use1-az2] }", "networking: { account: shared, region: us-east-1, cidr: 10.0.0.0/16, azs: [use1-az1] }");
+    let t = example("studio-multi-account").replace(
+        "networking: { account: shared, region: us-east-1, cidr: 10.0.0.0/16,   azs: [use1-az1, use1-az2] }",
+        "networking: { account: shared, region: us-east-1, cidr: 10.0.0.0/16, azs: [use1-az1] }",
+    );
     assert!(codes(&run(&t)).contains(&"LP036".to_owned()), "{:?}", run(&t).diagnostics);
 }
 
 #[test]
 fn quotas_are_checked_and_can_be_raised() {
-    let five: String = (0..5).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
-    let four: String = (0..4).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
+    let five: String =
+        (0..5).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
+    let four: String =
+        (0..4).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
     let six = format!("{five}  v5: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n");
     let over = run(&with_vpcs(&six));
     assert_eq!(codes(&over), ["LP040"]);
-    assert!(over.diagnostics[0].message.contains("VPCs of account `a` in us-east-1: 6, over the quota of 5"), "{}", over.diagnostics[0].message);
+    assert!(
+        over.diagnostics[0].message.contains("VPCs of account `a` in us-east-1: 6, over the quota of 5"),
+        "{}",
+        over.diagnostics[0].message
+    );
     assert_eq!(codes(&run(&with_vpcs(&four))), ["LP041"]);
     let raised = format!("{}quotas: {{ vpcsPerRegion: 20 }}\n", with_vpcs(&six));
     assert!(run(&raised).diagnostics.is_empty(), "{:?}", run(&raised).diagnostics);
@@ -176,7 +222,9 @@ fn quotas_are_checked_and_can_be_raised() {
 
 #[test]
 fn weaknesses_asked_for_are_warned_about() {
-    let t = bedrock().replace("models: [anthropic.claude-3-sonnet-20240229-v1:0]", "models: [\"anthropic.*\"]").replace("services: [sts, lambda]", "services: [sts, lambda]\n    policy: full-access");
+    let t = bedrock()
+        .replace("models: [anthropic.claude-3-sonnet-20240229-v1:0]", "models: [\"anthropic.*\"]")
+        .replace("services: [sts, lambda]", "services: [sts, lambda]\n    policy: full-access");
     let o = run(&t);
     assert_eq!(codes(&o), ["LP050", "LP050"], "{:?}", o.diagnostics);
     assert!(o.is_valid(), "warnings only");
@@ -193,7 +241,9 @@ fn a_plan_names_its_version_and_schema_fields() {
 
 #[test]
 fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
-    let spokes: String = (0..70).map(|i| format!("  s{i}: {{ account: a, region: us-east-1, cidr: 10.{}.0.0/16, azs: 1 }}\n", 2 * i + 1)).collect();
+    let spokes: String = (0..70)
+        .map(|i| format!("  s{i}: {{ account: a, region: us-east-1, cidr: 10.{}.0.0/16, azs: 1 }}\n", 2 * i + 1))
+        .collect();
     let names: Vec<String> = (0..70).map(|i| format!("s{i}")).collect();
     let t = format!(
         "{}  hub: {{ account: a, region: us-east-1, cidr: 172.16.0.0/16, azs: 2 }}\ntransit: {{ mode: transit-gateway, owner: a, attach: [hub, {list}] }}\nendpoints:\n  - {{ vpc: hub, services: [sts], share: [{list}] }}\ndns: {{ mode: association }}\nquotas: {{ vpcsPerRegion: 100, routesPerRouteTable: 100 }}\n",
@@ -203,7 +253,8 @@ fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
     let o = run(&t);
     let d = o.diagnostics.iter().find(|d| d.code == "LP040").unwrap_or_else(|| panic!("{:?}", o.diagnostics));
     assert!(d.message.contains("managed prefix list `hub-sts-consumers`") && d.message.contains("71"), "{}", d.message);
-    let raised = t.replace("quotas: { vpcsPerRegion: 100,", "quotas: { securityGroupInboundRules: 200, vpcsPerRegion: 100,");
+    let raised =
+        t.replace("quotas: { vpcsPerRegion: 100,", "quotas: { securityGroupInboundRules: 200, vpcsPerRegion: 100,");
     let p = plan_value(&raised);
     let sts = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == "hub/sts").unwrap();
     assert_eq!(sts["securityGroup"]["ingress"].as_array().unwrap().len(), 71);
@@ -221,16 +272,36 @@ fn privatelink_example_admits_only_the_consumer_account_and_its_workloads() {
     let c = &s["consumers"][0];
     assert_eq!(c["privateDns"], false);
     // only the consumer's workload subnets, on the service port
-    let workload: Vec<&str> = p["vpcs"]["consumer"]["subnets"].as_array().unwrap().iter().filter(|x| x["tier"] == "workload").map(|x| x["cidr"].as_str().unwrap()).collect();
-    let ingress: Vec<(&str, u64)> = c["securityGroup"]["ingress"].as_array().unwrap().iter().map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap())).collect();
-    let endpoints: Vec<&str> = p["vpcs"]["consumer"]["subnets"].as_array().unwrap().iter().filter(|x| x["tier"] == "endpoints").map(|x| x["cidr"].as_str().unwrap()).collect();
+    let workload: Vec<&str> = p["vpcs"]["consumer"]["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["tier"] == "workload")
+        .map(|x| x["cidr"].as_str().unwrap())
+        .collect();
+    let ingress: Vec<(&str, u64)> = c["securityGroup"]["ingress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap()))
+        .collect();
+    let endpoints: Vec<&str> = p["vpcs"]["consumer"]["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["tier"] == "endpoints")
+        .map(|x| x["cidr"].as_str().unwrap())
+        .collect();
     assert!(ingress.iter().all(|(_, port)| *port == 443));
     let within = |inner: &str, outer: &str| {
         let (a, b) = (range(inner), range(outer));
         b.0 <= a.0 && a.1 <= b.1
     };
     assert!(workload.iter().all(|w| ingress.iter().any(|(c, _)| within(w, c))), "{ingress:?} must cover {workload:?}");
-    assert!(endpoints.iter().all(|e| !ingress.iter().any(|(c, _)| within(e, c))), "{ingress:?} must not admit {endpoints:?}");
+    assert!(
+        endpoints.iter().all(|e| !ingress.iter().any(|(c, _)| within(e, c))),
+        "{ingress:?} must not admit {endpoints:?}"
+    );
 }
 
 fn range(cidr: &str) -> (u64, u64) {
@@ -242,11 +313,19 @@ fn range(cidr: &str) -> (u64, u64) {
 #[test]
 fn privatelink_consumer_in_another_region_or_uncovered_az_is_refused() {
     let base = example("privatelink-service");
-    let other_region = base.replace("region: eu-west-1\n    size: 20\n    azs: [euw1-az1, euw1-az2]\nendpoints", "region: eu-central-1\n    size: 20\n    azs: [euc1-az1, euc1-az2]\nendpoints");
+    let other_region = base.replace(
+        "region: eu-west-1\n    size: 20\n    azs: [euw1-az1, euw1-az2]\nendpoints",
+        "region: eu-central-1\n    size: 20\n    azs: [euc1-az1, euc1-az2]\nendpoints",
+    );
     assert_ne!(other_region, base);
     let o = run(&other_region);
     let d = o.diagnostics.iter().find(|d| d.code == "LP037").expect("LP037");
-    assert!(d.message.contains("consumer `consumer` is in eu-central-1, but service `partner-api` is produced in eu-west-1"), "{}", d.message);
+    assert!(
+        d.message
+            .contains("consumer `consumer` is in eu-central-1, but service `partner-api` is produced in eu-west-1"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.line, 36, "at the consumer entry");
     // asked for: planned, with the consumer's region supported
     let asked = other_region.replace("acceptanceRequired: true", "acceptanceRequired: true\n    crossRegion: true");
@@ -275,7 +354,9 @@ fn studio_plan_names_each_domain_and_the_portal_api_endpoint() {
     // every role the domains name is planned
     let roles: Vec<&str> = p["iam"]["roles"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     for d in domains {
-        assert!(roles.contains(&d["urlRole"].as_str().unwrap()) && roles.contains(&d["executionRole"].as_str().unwrap()));
+        assert!(
+            roles.contains(&d["urlRole"].as_str().unwrap()) && roles.contains(&d["executionRole"].as_str().unwrap())
+        );
     }
     assert!(plan_value(&bedrock()).get("studio").is_none());
 }

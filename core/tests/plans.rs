@@ -53,7 +53,9 @@ fn lock_of(o: &linkplan_core::Outcome) -> String {
 
 #[test]
 fn a_locked_plan_does_not_move_when_vpcs_are_added_or_removed() {
-    let before = with_vpcs("  m: { account: a, region: us-east-1, size: 24, azs: 1 }\n  n: { account: a, region: us-east-1, size: 24, azs: 1 }\n");
+    let before = with_vpcs(
+        "  m: { account: a, region: us-east-1, size: 24, azs: 1 }\n  n: { account: a, region: us-east-1, size: 24, azs: 1 }\n",
+    );
     let lock = lock_of(&run(&before));
     // a larger VPC sorts first and would take 10.0.0.0 without the lock
     let after = with_vpcs(
@@ -73,17 +75,25 @@ fn a_locked_plan_does_not_move_when_vpcs_are_added_or_removed() {
     assert!(!plan.vpcs["big"].cidr.overlaps(plan.vpcs["m"].cidr));
 
     // removing a VPC keeps its entry (and its range) until pruned
-    let removed = with_vpcs("  n: { account: a, region: us-east-1, size: 24, azs: 1 }\n  o: { account: a, region: us-east-1, size: 24, azs: 1 }\n");
+    let removed = with_vpcs(
+        "  n: { account: a, region: us-east-1, size: 24, azs: 1 }\n  o: { account: a, region: us-east-1, size: 24, azs: 1 }\n",
+    );
     let o = run_locked(&removed, &lock);
     let kept = o.lock_update(false).unwrap();
     assert!(kept.vpcs.contains_key("m"));
-    assert_ne!(o.plan.as_ref().unwrap().vpcs["o"].cidr, old.vpcs["m"].cidr, "a removed VPC's range is not reused before pruning");
+    assert_ne!(
+        o.plan.as_ref().unwrap().vpcs["o"].cidr,
+        old.vpcs["m"].cidr,
+        "a removed VPC's range is not reused before pruning"
+    );
     assert!(!o.lock_update(true).unwrap().vpcs.contains_key("m"));
 }
 
 #[test]
 fn a_change_that_would_move_a_locked_allocation_is_lp026() {
-    let before = with_vpcs("  m: { account: a, region: us-east-1, size: 24, azs: 1 }\n  f: { account: a, region: us-east-1, cidr: 10.9.0.0/16, azs: 1 }\n");
+    let before = with_vpcs(
+        "  m: { account: a, region: us-east-1, size: 24, azs: 1 }\n  f: { account: a, region: us-east-1, cidr: 10.9.0.0/16, azs: 1 }\n",
+    );
     let lock = lock_of(&run(&before));
     let smaller = before.replace("size: 24", "size: 25");
     let o = run_locked(&smaller, &lock);
@@ -108,7 +118,8 @@ fn a_corrupt_lock_is_lp002_and_yields_no_lock_to_write() {
         ("{ \"lockVersion\": 7, \"topology\": \"t\", \"vpcs\": {} }", 1),
     ] {
         let o = run_locked(&t, bad);
-        let d = o.diagnostics.iter().find(|d| d.code == "LP002").unwrap_or_else(|| panic!("{bad}: {:?}", o.diagnostics));
+        let d =
+            o.diagnostics.iter().find(|d| d.code == "LP002").unwrap_or_else(|| panic!("{bad}: {:?}", o.diagnostics));
         assert_eq!(d.file, "topology.lock.json");
         assert_eq!(d.line, line, "{bad}");
         assert!(o.lock_update(false).is_none());
@@ -129,16 +140,26 @@ fn the_lock_renders_stably() {
 #[test]
 fn committed_schemas_are_up_to_date() {
     let dir = format!("{}/schema", env!("CARGO_MANIFEST_DIR"));
-    for (file, schema) in [("topology.schema.json", linkplan_core::spec::json_schema()), ("plan.schema.json", linkplan_core::plan::json_schema())] {
+    for (file, schema) in [
+        ("topology.schema.json", linkplan_core::spec::json_schema()),
+        ("plan.schema.json", linkplan_core::plan::json_schema()),
+    ] {
         let committed = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
         let now = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-        assert!(committed == now, "core/schema/{file} is stale: run `cargo run --bin plan -- schema{}` > core/schema/{file}", if file.starts_with("plan") { " --plan" } else { "" });
+        assert!(
+            committed == now,
+            "core/schema/{file} is stale: run `cargo run --bin plan -- schema{}` > core/schema/{file}",
+            if file.starts_with("plan") { " --plan" } else { "" }
+        );
     }
 }
 
 #[test]
 fn examples_name_the_committed_schema() {
     for name in ["bedrock-privatelink", "studio-multi-account", "privatelink-service"] {
-        assert!(example(name).starts_with("# yaml-language-server: $schema=../../core/schema/topology.schema.json\n"), "{name}");
+        assert!(
+            example(name).starts_with("# yaml-language-server: $schema=../../core/schema/topology.schema.json\n"),
+            "{name}"
+        );
     }
 }

@@ -6,15 +6,15 @@
 
 mod common;
 use common::*;
-use linkplan_core::cidr::Net;
 use linkplan_core::Plan;
+use linkplan_core::cidr::Net;
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 struct Case {
-    pools: Vec<(u8, u8)>,     // (second octet, prefix 12..=15) within 10.0.0.0/8
-    reserved: Vec<(u8, u8)>,  // (second octet, prefix 14..=24)
-    sizes: Vec<u8>,           // VPC prefixes 20..=26
+    pools: Vec<(u8, u8)>,    // (second octet, prefix 12..=15) within 10.0.0.0/8
+    reserved: Vec<(u8, u8)>, // (second octet, prefix 14..=24)
+    sizes: Vec<u8>,          // VPC prefixes 20..=26
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -43,7 +43,9 @@ fn pools(c: &Case) -> Vec<Net> {
 }
 
 fn topology(c: &Case, names: &[usize]) -> String {
-    let mut t = String::from("apiVersion: linkplan/v1alpha1\nname: p\naccounts:\n  a: { id: \"111111111111\" }\naddressing:\n  pools:\n");
+    let mut t = String::from(
+        "apiVersion: linkplan/v1alpha1\nname: p\naccounts:\n  a: { id: \"111111111111\" }\naddressing:\n  pools:\n",
+    );
     for p in pools(c) {
         t.push_str(&format!("    - cidr: {p}\n"));
     }

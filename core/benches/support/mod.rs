@@ -4,7 +4,8 @@
 
 pub fn topology(n: usize) -> String {
     let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1"];
-    let azs = [["use1-az1", "use1-az2"], ["usw2-az1", "usw2-az2"], ["euw1-az1", "euw1-az2"], ["apse1-az1", "apse1-az2"]];
+    let azs =
+        [["use1-az1", "use1-az2"], ["usw2-az1", "usw2-az2"], ["euw1-az1", "euw1-az2"], ["apse1-az1", "apse1-az2"]];
     let mut t = String::with_capacity(n * 120);
     t.push_str("apiVersion: linkplan/v1alpha1\nname: generated\naccounts:\n");
     for a in 0..100 {
@@ -19,15 +20,24 @@ pub fn topology(n: usize) -> String {
         if i % 10 == 0 {
             // fixed /24s in 172.16.0.0/13, clear of the pools and the hub
             let (b, c) = (16 + (i / 10) / 256, (i / 10) % 256);
-            t.push_str(&format!("  vpc{i}: {{ account: acct{account}, region: {}, cidr: 172.{b}.{c}.0/24, azs: [{az1}, {az2}] }}\n", regions[r]));
+            t.push_str(&format!(
+                "  vpc{i}: {{ account: acct{account}, region: {}, cidr: 172.{b}.{c}.0/24, azs: [{az1}, {az2}] }}\n",
+                regions[r]
+            ));
         } else {
             let size = 22 + (i % 3);
-            t.push_str(&format!("  vpc{i}: {{ account: acct{account}, region: {}, size: {size}, azs: [{az1}, {az2}] }}\n", regions[r]));
+            t.push_str(&format!(
+                "  vpc{i}: {{ account: acct{account}, region: {}, size: {size}, azs: [{az1}, {az2}] }}\n",
+                regions[r]
+            ));
         }
     }
     let names: Vec<String> = (0..n).map(|i| format!("vpc{i}")).collect();
     t.push_str(&format!("transit:\n  mode: transit-gateway\n  owner: acct0\n  attach: [hub, {}]\n", names.join(", ")));
-    t.push_str(&format!("endpoints:\n  - vpc: hub\n    services: [sts, lambda, bedrock-runtime]\n    share: [{}]\n", names.join(", ")));
+    t.push_str(&format!(
+        "endpoints:\n  - vpc: hub\n    services: [sts, lambda, bedrock-runtime]\n    share: [{}]\n",
+        names.join(", ")
+    ));
     t.push_str("dns:\n  mode: profile\n");
     // a topology this large has its quotas raised
     t.push_str("quotas: { vpcsPerRegion: 1000, vpcsPerProfile: 20000, securityGroupInboundRules: 1000, transitGatewayRoutes: 100000, routesPerRouteTable: 1000 }\n");

@@ -88,13 +88,19 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 #[derive(Subcommand)]
 enum Command {
     /// Check a topology and report every finding at once.
-    #[command(after_help = "Example:\n  plan validate examples/bedrock-privatelink/topology.yaml\n  plan validate topology.yaml --format json | jq '.diagnostics[].code'")]
+    #[command(
+        after_help = "Example:\n  plan validate examples/bedrock-privatelink/topology.yaml\n  plan validate topology.yaml --format json | jq '.diagnostics[].code'"
+    )]
     Validate(Common),
     /// Print the plan: every VPC's CIDR and subnets.
-    #[command(after_help = "Example:\n  plan show examples/bedrock-privatelink/topology.yaml\n  plan show topology.yaml --format json | jq '.vpcs'")]
+    #[command(
+        after_help = "Example:\n  plan show examples/bedrock-privatelink/topology.yaml\n  plan show topology.yaml --format json | jq '.vpcs'"
+    )]
     Show(Common),
     /// Write the lock file recording every allocation, so it never moves.
-    #[command(after_help = "Example:\n  plan lock examples/bedrock-privatelink/topology.yaml\n  plan lock topology.yaml --check   # in CI: fail when the lock is out of date")]
+    #[command(
+        after_help = "Example:\n  plan lock examples/bedrock-privatelink/topology.yaml\n  plan lock topology.yaml --check   # in CI: fail when the lock is out of date"
+    )]
     Lock {
         #[command(flatten)]
         common: Common,
@@ -108,7 +114,9 @@ enum Command {
     },
     /// Explain, in words, how a workload reaches a service it needs (or the
     /// first missing link).
-    #[command(after_help = "Example:\n  plan explain examples/bedrock-privatelink/topology.yaml app-notebook-apse1 sts")]
+    #[command(
+        after_help = "Example:\n  plan explain examples/bedrock-privatelink/topology.yaml app-notebook-apse1 sts"
+    )]
     Explain {
         /// The topology file.
         file: PathBuf,
@@ -122,7 +130,9 @@ enum Command {
     /// Check a topology; with `--live`, also against the real accounts
     /// (existing VPCs, AZ IDs, endpoint services, duplicates) through the
     /// AWS API.
-    #[command(after_help = "Example:\n  plan check --live topology.yaml\n  plan check --live topology.yaml --role-name NetworkAuditRole --account-profile ml=ml-admin\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 plan check --live topology.yaml   # a local endpoint\n\nCredentials: the standard chain for the caller (environment, AWS_PROFILE, SSO,\ninstance role); in each account of the topology the caller assumes\n`--role-name` (default OrganizationAccountAccessRole), except in its own account\nand where --account-role or --account-profile says otherwise.\nExit codes: 0 no error, 1 findings with errors, 2 usage error or a live call\nthat failed (no credentials, role refused, throttled, unreachable).")]
+    #[command(
+        after_help = "Example:\n  plan check --live topology.yaml\n  plan check --live topology.yaml --role-name NetworkAuditRole --account-profile ml=ml-admin\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 plan check --live topology.yaml   # a local endpoint\n\nCredentials: the standard chain for the caller (environment, AWS_PROFILE, SSO,\ninstance role); in each account of the topology the caller assumes\n`--role-name` (default OrganizationAccountAccessRole), except in its own account\nand where --account-role or --account-profile says otherwise.\nExit codes: 0 no error, 1 findings with errors, 2 usage error or a live call\nthat failed (no credentials, role refused, throttled, unreachable)."
+    )]
     Check(CheckArgs),
     /// Print the JSON Schema of the topology file (or of the plan).
     #[command(after_help = "Example:\n  plan schema > topology.schema.json\n  plan schema --plan")]
@@ -253,7 +263,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
         outcome.diagnostics.extend(live);
         // the core's order: the topology first, then by line and column
         outcome.diagnostics.sort_by(|a, b| {
-            (a.file != loaded.file, a.line, a.column, &a.code, &a.message).cmp(&(b.file != loaded.file, b.line, b.column, &b.code, &b.message))
+            (a.file != loaded.file, a.line, a.column, &a.code, &a.message).cmp(&(
+                b.file != loaded.file,
+                b.line,
+                b.column,
+                &b.code,
+                &b.message,
+            ))
         });
     }
     report(&loaded, &outcome, c)?;
@@ -261,7 +277,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
 }
 
 #[cfg(feature = "live")]
-fn live_check(loaded: &Loaded, plan: &linkplan_core::Plan, args: &CheckArgs) -> Result<Vec<linkplan_core::Diagnostic>, String> {
+fn live_check(
+    loaded: &Loaded,
+    plan: &linkplan_core::Plan,
+    args: &CheckArgs,
+) -> Result<Vec<linkplan_core::Diagnostic>, String> {
     let options = linkplan_live::Options {
         role_name: args.role_name.clone(),
         account_roles: args.account_role.iter().cloned().collect(),
@@ -271,7 +291,8 @@ fn live_check(loaded: &Loaded, plan: &linkplan_core::Plan, args: &CheckArgs) -> 
         max_attempts: args.max_attempts,
         ..linkplan_live::Options::default()
     };
-    linkplan_live::check(Text { file: &loaded.file, text: &loaded.text }, plan, &options).map_err(|e| format!("live check: {e}"))
+    linkplan_live::check(Text { file: &loaded.file, text: &loaded.text }, plan, &options)
+        .map_err(|e| format!("live check: {e}"))
 }
 
 #[cfg(not(feature = "live"))]
@@ -321,7 +342,8 @@ fn explain(c: &Common, workload: &str, service: &str) -> Result<ExitCode, String
         .filter(|p| p.workload == workload && (p.need == service || p.service == service))
         .collect();
     if matches.is_empty() {
-        let needs: Vec<String> = plan.reachability.iter().filter(|p| p.workload == workload).map(|p| p.need.clone()).collect();
+        let needs: Vec<String> =
+            plan.reachability.iter().filter(|p| p.workload == workload).map(|p| p.need.clone()).collect();
         return Err(if needs.is_empty() {
             format!("no workload `{workload}` with needs in {}", loaded.file)
         } else {

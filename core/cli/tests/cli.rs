@@ -9,7 +9,8 @@ fn plan(args: &[&str], dir: &Path) -> Output {
 }
 
 fn example() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/bedrock-privatelink/topology.yaml")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/bedrock-privatelink/topology.yaml"))
+        .unwrap()
 }
 
 /// A scratch directory holding `topology.yaml`.
@@ -92,7 +93,11 @@ fn lock_is_written_once_checked_and_honoured() {
 
     let again = plan(&["lock", "topology.yaml"], dir.path());
     assert!(stderr(&again).contains("up to date"));
-    assert_eq!(std::fs::metadata(&lock_path).unwrap().modified().unwrap(), mtime, "an up-to-date lock is not rewritten");
+    assert_eq!(
+        std::fs::metadata(&lock_path).unwrap().modified().unwrap(),
+        mtime,
+        "an up-to-date lock is not rewritten"
+    );
     assert_eq!(plan(&["lock", "topology.yaml", "--check"], dir.path()).status.code(), Some(0));
 
     // a change that would move a locked VPC is refused and the lock kept
@@ -122,7 +127,8 @@ fn a_corrupt_lock_is_reported_and_never_overwritten() {
 fn schema_prints_the_committed_schema() {
     let dir = tempfile::tempdir().unwrap();
     let o = plan(&["schema"], dir.path());
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/topology.schema.json")).unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/topology.schema.json")).unwrap();
     assert_eq!(stdout(&o), committed);
 }
 

@@ -64,7 +64,10 @@ fn check_live_passes_a_clean_topology_and_reports_an_overlap_with_its_line() {
     let v: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
     assert_eq!(v["valid"], false);
     let d = &v["diagnostics"][0];
-    assert_eq!((d["code"].as_str(), d["line"].as_u64(), d["path"].as_str()), (Some("LP022"), Some(15), Some("/vpcs/app/cidr")));
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64(), d["path"].as_str()),
+        (Some("LP022"), Some(15), Some("/vpcs/app/cidr"))
+    );
     let message = d["message"].as_str().unwrap();
     assert!(message.contains(&vpc) && message.contains("account app (222222222222), us-east-1"), "{message}");
 
@@ -108,7 +111,8 @@ fn a_refused_role_exits_2_naming_the_account_and_role() {
     assert!(err.contains("cannot assume role arn:aws:iam::"), "{err}");
     assert!(
         err.contains("arn:aws:iam::222222222222:role/Auditor in account app (222222222222)")
-            || err.contains("arn:aws:iam::111111111111:role/OrganizationAccountAccessRole in account net (111111111111)"),
+            || err
+                .contains("arn:aws:iam::111111111111:role/OrganizationAccountAccessRole in account net (111111111111)"),
         "{err}"
     );
     assert!(err.contains("AccessDenied"), "{err}");

@@ -1,13 +1,13 @@
 //! What was read from the accounts, against the plan: pure, no I/O.
 
 use crate::Target;
+use linkplan_core::Plan;
+use linkplan_core::catalog::EndpointKind;
 use linkplan_core::cidr::Net;
 use linkplan_core::diagnostic::{Finding, Rule};
-use linkplan_core::catalog::EndpointKind;
 use linkplan_core::network::endpoints::EndpointPlan;
 use linkplan_core::source::Pointer;
 use linkplan_core::spec::{Azs, Topology};
-use linkplan_core::Plan;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An availability zone of one account: its name there, and its ID.
@@ -145,7 +145,13 @@ pub fn findings(topo: &Topology, plan: &Plan, observed: &[(Target, Observed)]) -
     out
 }
 
-fn zones(topo: &Topology, target: &Target, seen: &Observed, here: &[(&String, &linkplan_core::plan::VpcPlan)], out: &mut Vec<Finding>) {
+fn zones(
+    topo: &Topology,
+    target: &Target,
+    seen: &Observed,
+    here: &[(&String, &linkplan_core::plan::VpcPlan)],
+    out: &mut Vec<Finding>,
+) {
     let ids: BTreeSet<&str> = seen.zones.iter().map(|z| z.id.as_str()).collect();
     for (name, v) in here {
         for az in v.azs.iter().filter(|az| !ids.contains(az.as_str())) {
@@ -247,7 +253,8 @@ fn offered_ids(offered: &[String], zones: &[Zone]) -> String {
 }
 
 fn duplicates(topo: &Topology, plan: &Plan, target: &Target, seen: &Observed, out: &mut Vec<Finding>) {
-    for tgw in plan.routing.transit_gateways.iter().filter(|t| t.account == target.account && t.region == target.region) {
+    for tgw in plan.routing.transit_gateways.iter().filter(|t| t.account == target.account && t.region == target.region)
+    {
         // the tag the CDK library gives the planned TGW
         let own = format!("{}-{}", plan.name, tgw.id.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
         let path = match &topo.transit {
@@ -278,7 +285,10 @@ fn duplicates(topo: &Topology, plan: &Plan, target: &Target, seen: &Observed, ou
     for e in plan.endpoints.iter().filter(|e| e.account == target.account && e.region == target.region) {
         for existing in seen.endpoints.iter().filter(|x| x.service_name == e.service_name) {
             // the plan's own endpoint, deployed
-            if deployed_ids.get(existing.vpc_id.as_str()).is_some_and(|vpc| planned_services.contains(&(*vpc, e.service_name.as_str()))) {
+            if deployed_ids
+                .get(existing.vpc_id.as_str())
+                .is_some_and(|vpc| planned_services.contains(&(*vpc, e.service_name.as_str())))
+            {
                 continue;
             }
             out.push(
@@ -335,13 +345,20 @@ endpoints:
         let (topo, plan, target) = setup();
         let seen = Observed {
             zones: zones(&[("us-east-1a", "use1-az1"), ("us-east-1b", "use1-az4")]),
-            services: BTreeMap::from([("com.amazonaws.us-east-1.sts".to_owned(), vec!["us-east-1a".to_owned(), "us-east-1b".to_owned()])]),
+            services: BTreeMap::from([(
+                "com.amazonaws.us-east-1.sts".to_owned(),
+                vec!["us-east-1a".to_owned(), "us-east-1b".to_owned()],
+            )]),
             ..Observed::default()
         };
         let f = findings(&topo, &plan, &[(target, seen)]);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].rule, Rule::Lp013);
-        assert!(f[0].message.contains("use1-az2") && f[0].message.contains("it has use1-az1, use1-az4"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("use1-az2") && f[0].message.contains("it has use1-az1, use1-az4"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(f[0].at, linkplan_core::diagnostic::Anchor::Value(Pointer::from_raw("/vpcs/hub/azs/1")));
     }
 
@@ -357,12 +374,18 @@ endpoints:
         let f = findings(&topo, &plan, &[(target.clone(), seen)]);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].rule, Rule::Lp030);
-        assert!(f[0].message.contains("not offered in AZ use1-az2 (us-east-1a)") && f[0].message.contains("offered in use1-az1"));
+        assert!(
+            f[0].message.contains("not offered in AZ use1-az2 (us-east-1a)")
+                && f[0].message.contains("offered in use1-az1")
+        );
         assert_eq!(f[0].at, linkplan_core::diagnostic::Anchor::Value(Pointer::from_raw("/endpoints/0/services/0")));
 
         let none = Observed { zones: z, ..Observed::default() };
         let f = findings(&topo, &plan, &[(target, none)]);
-        assert!(f.len() == 1 && f[0].rule == Rule::Lp030 && f[0].message.contains("is not offered to account net"), "{f:?}");
+        assert!(
+            f.len() == 1 && f[0].rule == Rule::Lp030 && f[0].message.contains("is not offered to account net"),
+            "{f:?}"
+        );
     }
 
     #[test]

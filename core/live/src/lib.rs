@@ -134,8 +134,9 @@ pub fn check(topology: Text<'_>, plan: &Plan, options: &Options) -> Result<Vec<D
 
 /// As [`check`], the findings before they are placed.
 pub fn check_findings(topology_text: &str, plan: &Plan, options: &Options) -> Result<Vec<Finding>, LiveError> {
-    let topo = linkplan_core::read_topology(topology_text)
-        .ok_or_else(|| LiveError::new(ErrorKind::Usage, "the topology does not read without errors; run `plan validate` first"))?;
+    let topo = linkplan_core::read_topology(topology_text).ok_or_else(|| {
+        LiveError::new(ErrorKind::Usage, "the topology does not read without errors; run `plan validate` first")
+    })?;
     for name in options.account_roles.keys().chain(options.account_profiles.keys()) {
         if !plan.accounts.contains_key(name) && !plan.accounts.values().any(|id| id == name) {
             let known: Vec<&str> = plan.accounts.keys().map(String::as_str).collect();

@@ -33,9 +33,16 @@ const THROTTLING: &[&str] = &[
     "TooManyRequestsException",
     "SlowDown",
 ];
-const DENIED: &[&str] = &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "UnauthorizedAccess"];
-const BAD_CREDENTIALS: &[&str] =
-    &["InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException", "InvalidAccessKeyId", "InvalidToken"];
+const DENIED: &[&str] =
+    &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "UnauthorizedAccess"];
+const BAD_CREDENTIALS: &[&str] = &[
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidAccessKeyId",
+    "InvalidToken",
+];
 
 /// HTTPS (and plain HTTP, for local endpoints) over rustls on ring.
 fn http_client() -> SharedHttpClient {
@@ -47,7 +54,12 @@ fn http_client() -> SharedHttpClient {
 /// The caller's configuration: the standard chain for credentials and
 /// region, `AWS_ENDPOINT_URL` and its per-service variants, our timeout and
 /// retries.
-async fn base_config(options: &Options, http: &SharedHttpClient, fallback_region: &str, profile: Option<&str>) -> SdkConfig {
+async fn base_config(
+    options: &Options,
+    http: &SharedHttpClient,
+    fallback_region: &str,
+    profile: Option<&str>,
+) -> SdkConfig {
     let conf = load(options, http, options.region.clone(), profile).await;
     if conf.region().is_some() {
         return conf;
@@ -113,9 +125,7 @@ where
                 (ErrorKind::Unreachable, format!("unreachable ({})", chain(err)))
             }
         }
-        SdkError::ResponseError(_) => {
-            (ErrorKind::Failed, format!("the answer could not be read ({})", chain(err)))
-        }
+        SdkError::ResponseError(_) => (ErrorKind::Failed, format!("the answer could not be read ({})", chain(err))),
         _ => match credentials_error(err) {
             Some(c) => (ErrorKind::NoCredentials, format!("no credentials ({})", chain(c))),
             None => (ErrorKind::Failed, chain(err)),
@@ -192,7 +202,11 @@ fn access(options: &Options, name: &str, id: &str, caller_account: &str, partiti
         None if id == caller_account => return Access::Caller,
         None => options.role_name.clone(),
     };
-    if role.starts_with("arn:") { Access::Role(role) } else { Access::Role(format!("arn:{partition}:iam::{id}:role/{role}")) }
+    if role.starts_with("arn:") {
+        Access::Role(role)
+    } else {
+        Access::Role(format!("arn:{partition}:iam::{id}:role/{role}"))
+    }
 }
 
 /// Credentials in one account: its profile's, the caller's, or a role's.
@@ -211,15 +225,15 @@ async fn account_credentials(
         Access::Profile(p) => {
             let conf = base_config(&options, &http, &fallback_region, Some(&p)).await;
             let Some(provider) = conf.credentials_provider() else {
-                return Err(LiveError::new(ErrorKind::RoleRefused, format!("profile `{p}` for account {name} ({id}) has no credentials")));
+                return Err(LiveError::new(
+                    ErrorKind::RoleRefused,
+                    format!("profile `{p}` for account {name} ({id}) has no credentials"),
+                ));
             };
             provider.provide_credentials().await.map_err(|e| {
                 LiveError::new(
                     ErrorKind::RoleRefused,
-                    format!(
-                        "profile `{p}` for account {name} ({id}) gave no credentials: {}",
-                        chain(&e)
-                    ),
+                    format!("profile `{p}` for account {name} ({id}) gave no credentials: {}", chain(&e)),
                 )
             })
         }
@@ -231,7 +245,9 @@ async fn account_credentials(
                 .await;
             provider.provide_credentials().await.map_err(|e| {
                 let (kind, detail) = match sts_failure(&e, options.max_attempts) {
-                    Some((ErrorKind::Denied | ErrorKind::Failed | ErrorKind::NoCredentials, d)) => (ErrorKind::RoleRefused, d),
+                    Some((ErrorKind::Denied | ErrorKind::Failed | ErrorKind::NoCredentials, d)) => {
+                        (ErrorKind::RoleRefused, d)
+                    }
                     Some((k, d)) => (k, d),
                     None => (ErrorKind::RoleRefused, chain(&e)),
                 };
@@ -344,7 +360,13 @@ fn name_tag(tags: &[aws_sdk_ec2::types::Tag]) -> Option<String> {
 
 /// One account × region: AZs, VPCs, endpoint services, and (when the plan
 /// creates some there) transit gateways and VPC endpoints.
-async fn observe(client: &aws_sdk_ec2::Client, target: &Target, want_tgw: bool, want_endpoints: bool, attempts: u32) -> Result<Observed, LiveError> {
+async fn observe(
+    client: &aws_sdk_ec2::Client,
+    target: &Target,
+    want_tgw: bool,
+    want_endpoints: bool,
+    attempts: u32,
+) -> Result<Observed, LiveError> {
     let zones = match client.describe_availability_zones().send().await {
         Ok(out) => out
             .availability_zones()
@@ -381,23 +403,31 @@ async fn vpcs(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> R
                     cidrs.push(c.to_owned());
                 }
             }
-            out.push(ExistingVpc { id: id.to_owned(), is_default: v.is_default().unwrap_or(false), cidrs, name: name_tag(v.tags()) });
+            out.push(ExistingVpc {
+                id: id.to_owned(),
+                is_default: v.is_default().unwrap_or(false),
+                cidrs,
+                name: name_tag(v.tags()),
+            });
         }
     }
     Ok(out)
 }
 
-async fn services(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<BTreeMap<String, Vec<String>>, LiveError> {
+async fn services(
+    client: &aws_sdk_ec2::Client,
+    target: &Target,
+    attempts: u32,
+) -> Result<BTreeMap<String, Vec<String>>, LiveError> {
     let mut out = BTreeMap::new();
     // the SDK has no paginator for this operation (its model does not mark it paginated)
     let mut token = None;
     loop {
-        let page = client
-            .describe_vpc_endpoint_services()
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(call_error("DescribeVpcEndpointServices", target, attempts))?;
+        let page = client.describe_vpc_endpoint_services().set_next_token(token).send().await.map_err(call_error(
+            "DescribeVpcEndpointServices",
+            target,
+            attempts,
+        ))?;
         for s in page.service_details() {
             if let Some(name) = s.service_name() {
                 out.insert(name.to_owned(), s.availability_zones().to_vec());
@@ -410,7 +440,11 @@ async fn services(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) 
     }
 }
 
-async fn transit_gateways(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<Vec<Existing>, LiveError> {
+async fn transit_gateways(
+    client: &aws_sdk_ec2::Client,
+    target: &Target,
+    attempts: u32,
+) -> Result<Vec<Existing>, LiveError> {
     let mut out = Vec::new();
     let mut pages = client.describe_transit_gateways().into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -427,17 +461,28 @@ async fn transit_gateways(client: &aws_sdk_ec2::Client, target: &Target, attempt
     Ok(out)
 }
 
-async fn endpoints(client: &aws_sdk_ec2::Client, target: &Target, attempts: u32) -> Result<Vec<ExistingEndpoint>, LiveError> {
+async fn endpoints(
+    client: &aws_sdk_ec2::Client,
+    target: &Target,
+    attempts: u32,
+) -> Result<Vec<ExistingEndpoint>, LiveError> {
     let mut out = Vec::new();
     let mut pages = client.describe_vpc_endpoints().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(call_error("DescribeVpcEndpoints", target, attempts))?;
         for e in page.vpc_endpoints() {
-            if matches!(e.state(), Some(State::Deleted | State::Deleting | State::Failed | State::Rejected | State::Expired)) {
+            if matches!(
+                e.state(),
+                Some(State::Deleted | State::Deleting | State::Failed | State::Rejected | State::Expired)
+            ) {
                 continue;
             }
             if let (Some(id), Some(vpc), Some(service)) = (e.vpc_endpoint_id(), e.vpc_id(), e.service_name()) {
-                out.push(ExistingEndpoint { id: id.to_owned(), vpc_id: vpc.to_owned(), service_name: service.to_owned() });
+                out.push(ExistingEndpoint {
+                    id: id.to_owned(),
+                    vpc_id: vpc.to_owned(),
+                    service_name: service.to_owned(),
+                });
             }
         }
     }

@@ -21,7 +21,8 @@ impl Target {
 
 /// Every account × region holding a planned VPC or transit gateway, sorted.
 pub fn of(plan: &Plan) -> Vec<Target> {
-    let mut pairs: BTreeSet<(String, String)> = plan.vpcs.values().map(|v| (v.account.clone(), v.region.clone())).collect();
+    let mut pairs: BTreeSet<(String, String)> =
+        plan.vpcs.values().map(|v| (v.account.clone(), v.region.clone())).collect();
     pairs.extend(plan.routing.transit_gateways.iter().map(|t| (t.account.clone(), t.region.clone())));
     pairs
         .into_iter()

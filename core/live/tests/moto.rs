@@ -24,7 +24,8 @@ fn options(moto_port: u16) -> Options {
 fn live(topology: &str, options: &Options) -> Result<Vec<Diagnostic>, LiveError> {
     let text = Text { file: "topology.yaml", text: topology };
     let outcome = linkplan_core::run(&Input { topology: text, lock: None });
-    let plan = outcome.plan.as_ref().unwrap_or_else(|| panic!("the test topology is invalid: {:?}", outcome.diagnostics));
+    let plan =
+        outcome.plan.as_ref().unwrap_or_else(|| panic!("the test topology is invalid: {:?}", outcome.diagnostics));
     linkplan_live::check(text, plan, options)
 }
 
@@ -60,11 +61,17 @@ fn overlapping_vpcs_in_two_accounts_are_found_with_their_ids() {
     assert_eq!(codes(&found), ["LP022", "LP022"], "{found:#?}");
     let hub = &found[0];
     assert!(hub.message.contains(&by_hand) && hub.message.contains("10.0.128.0/17"), "{}", hub.message);
-    assert!(hub.message.contains("account net (111111111111), us-east-1") && hub.message.contains("`by-hand`"), "{}", hub.message);
+    assert!(
+        hub.message.contains("account net (111111111111), us-east-1") && hub.message.contains("`by-hand`"),
+        "{}",
+        hub.message
+    );
     assert_eq!((hub.line, hub.path.as_deref()), (10, Some("/vpcs/hub/cidr")));
     let west = &found[1];
     assert!(west.message.contains(&elsewhere) && west.message.contains("(10.2.16.0/20)"), "{}", west.message);
-    assert!(west.message.contains("an extra CIDR block") && west.message.contains("account app (222222222222), us-west-2"));
+    assert!(
+        west.message.contains("an extra CIDR block") && west.message.contains("account app (222222222222), us-west-2")
+    );
     assert_eq!(west.path.as_deref(), Some("/vpcs/app-west/cidr"));
     assert!(found.iter().all(|d| !d.message.contains(&unrelated)));
 }
@@ -98,7 +105,11 @@ fn existing_transit_gateways_and_endpoints_the_plan_duplicates_are_warnings() {
     assert_eq!(codes(&found), ["LP060", "LP060"], "{found:#?}");
     assert!(found.iter().all(|d| d.severity == linkplan_core::Severity::Warning));
     let on_transit = found.iter().find(|d| d.path.as_deref() == Some("/transit/owner")).unwrap();
-    assert!(on_transit.message.contains(&tgw) && on_transit.message.contains("tgw/us-east-1"), "{}", on_transit.message);
+    assert!(
+        on_transit.message.contains(&tgw) && on_transit.message.contains("tgw/us-east-1"),
+        "{}",
+        on_transit.message
+    );
     let on_endpoint = found.iter().find(|d| d.path.as_deref() == Some("/endpoints/0/services/0")).unwrap();
     assert!(on_endpoint.message.contains(&vpce) && on_endpoint.message.contains(&other), "{}", on_endpoint.message);
 }
@@ -109,8 +120,15 @@ fn az_ids_the_account_lacks_are_lp013() {
     // the core's table knows euw2-az4 (AWS opened it in 2024); moto's
     // eu-west-2 does not list it, so moto plays an account without it
     let zones = query(moto.port, "testing", "ec2", "eu-west-2", "Action=DescribeAvailabilityZones");
-    assert!(zones.contains("<zoneId>euw2-az1</zoneId>") && !zones.contains("<zoneId>euw2-az4</zoneId>"), "moto's eu-west-2 changed: {zones}");
-    let topology = TOPOLOGY.replacen("region: us-west-2\n    cidr: 10.2.0.0/16\n    azs: [usw2-az1, usw2-az2]", "region: eu-west-2\n    cidr: 10.2.0.0/16\n    azs: [euw2-az1, euw2-az4]", 1);
+    assert!(
+        zones.contains("<zoneId>euw2-az1</zoneId>") && !zones.contains("<zoneId>euw2-az4</zoneId>"),
+        "moto's eu-west-2 changed: {zones}"
+    );
+    let topology = TOPOLOGY.replacen(
+        "region: us-west-2\n    cidr: 10.2.0.0/16\n    azs: [usw2-az1, usw2-az2]",
+        "region: eu-west-2\n    cidr: 10.2.0.0/16\n    azs: [euw2-az1, euw2-az4]",
+        1,
+    );
     assert_ne!(topology, TOPOLOGY);
     let found = live(&topology, &options(moto.port)).unwrap();
     let lp013: Vec<_> = found.iter().filter(|d| d.code == "LP013").collect();

@@ -31,7 +31,11 @@ pub struct NoRoom {
 
 /// Allocates every request; `taken` (fixed VPCs, reserved and locked ranges)
 /// is avoided.
-pub fn allocate<'a>(pools: &[PoolRange<'_>], taken: &[Net], mut requests: Vec<Request<'a>>) -> Vec<(&'a str, Result<Net, NoRoom>)> {
+pub fn allocate<'a>(
+    pools: &[PoolRange<'_>],
+    taken: &[Net],
+    mut requests: Vec<Request<'a>>,
+) -> Vec<(&'a str, Result<Net, NoRoom>)> {
     let mut spaces: Vec<FreeSpace> = pools
         .iter()
         .map(|p| {
@@ -109,7 +113,10 @@ mod tests {
     #[test]
     fn regions_and_taken_ranges_are_honoured() {
         let eu = vec!["eu-west-1".to_owned()];
-        let pools = [PoolRange { net: n("10.0.0.0/16"), regions: Some(&eu) }, PoolRange { net: n("10.1.0.0/16"), regions: None }];
+        let pools = [
+            PoolRange { net: n("10.0.0.0/16"), regions: Some(&eu) },
+            PoolRange { net: n("10.1.0.0/16"), regions: None },
+        ];
         let got = allocate(&pools, &[n("10.1.0.0/20")], vec![Request { name: "us", region: "us-east-1", prefix: 20 }]);
         assert_eq!(got[0], ("us", Ok(n("10.1.16.0/20"))));
     }
@@ -117,7 +124,11 @@ mod tests {
     #[test]
     fn no_room_says_what_was_free() {
         let pools = [PoolRange { net: n("10.0.0.0/20"), regions: None }];
-        let got = allocate(&pools, &[], vec![Request { name: "a", region: "r", prefix: 20 }, Request { name: "b", region: "r", prefix: 24 }]);
+        let got = allocate(
+            &pools,
+            &[],
+            vec![Request { name: "a", region: "r", prefix: 20 }, Request { name: "b", region: "r", prefix: 24 }],
+        );
         assert_eq!(got[1], ("b", Err(NoRoom { tried: vec![(n("10.0.0.0/20"), 0, None)] })));
     }
 }

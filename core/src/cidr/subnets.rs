@@ -69,23 +69,25 @@ fn size_of(prefix: u8) -> u64 {
 pub fn plan(input: &SubnetInput<'_>) -> (Vec<Subnet>, Vec<SubnetError>) {
     let mut errors = Vec::new();
     let n_az = input.azs.len() as u64;
-    let locked_prefix = |tier: &str| {
-        input.locked.and_then(|l| l.iter().find(|((t, _), _)| t == tier).map(|(_, n)| n.prefix()))
-    };
+    let locked_prefix =
+        |tier: &str| input.locked.and_then(|l| l.iter().find(|((t, _), _)| t == tier).map(|(_, n)| n.prefix()));
 
     // 1. per-AZ prefix of every tier but an auto workload
     let mut prefixes: Vec<(String, Option<u8>)> = Vec::new();
     for (tier, size) in input.tiers {
         let p = match size {
             SubnetSize::Prefix(p) => Some(u8::try_from(*p).unwrap_or(u8::MAX)),
-            SubnetSize::Auto(_) if tier == "endpoints" => Some(locked_prefix(tier).unwrap_or_else(|| endpoints_auto(input.enis))),
+            SubnetSize::Auto(_) if tier == "endpoints" => {
+                Some(locked_prefix(tier).unwrap_or_else(|| endpoints_auto(input.enis)))
+            }
             SubnetSize::Auto(_) => locked_prefix(tier),
         };
         if tier == "endpoints"
             && let Some(p) = p
-                && size_of(p) < u64::from(input.enis) + AWS_RESERVED {
-                    errors.push(SubnetError::EndpointsTooSmall { tier: tier.clone(), prefix: p, enis: input.enis });
-                }
+            && size_of(p) < u64::from(input.enis) + AWS_RESERVED
+        {
+            errors.push(SubnetError::EndpointsTooSmall { tier: tier.clone(), prefix: p, enis: input.enis });
+        }
         prefixes.push((tier.clone(), p));
     }
     // 2. auto tiers (the workload) share what is left, equally per AZ
@@ -102,7 +104,10 @@ pub fn plan(input: &SubnetInput<'_>) -> (Vec<Subnet>, Vec<SubnetError>) {
                 }
             }
             _ => {
-                errors.push(SubnetError::DoesNotFit { needed: fixed_total + n_az * autos * 16, available: input.vpc.size() });
+                errors.push(SubnetError::DoesNotFit {
+                    needed: fixed_total + n_az * autos * 16,
+                    available: input.vpc.size(),
+                });
                 return (Vec::new(), errors);
             }
         }
@@ -127,8 +132,15 @@ pub fn plan(input: &SubnetInput<'_>) -> (Vec<Subnet>, Vec<SubnetError>) {
     for (rank, (tier, p)) in prefixes.iter().enumerate() {
         for (ai, az) in input.azs.iter().enumerate() {
             match input.locked.and_then(|l| l.get(&(tier.clone(), az.clone()))) {
-                Some(net) if net.prefix() == *p => out.push(Subnet { tier: tier.clone(), az: az.clone(), cidr: *net, locked: true }),
-                Some(net) => errors.push(SubnetError::LockedSizeChanged { tier: tier.clone(), az: az.clone(), locked: *net, wanted: *p }),
+                Some(net) if net.prefix() == *p => {
+                    out.push(Subnet { tier: tier.clone(), az: az.clone(), cidr: *net, locked: true })
+                }
+                Some(net) => errors.push(SubnetError::LockedSizeChanged {
+                    tier: tier.clone(),
+                    az: az.clone(),
+                    locked: *net,
+                    wanted: *p,
+                }),
                 None => wanted.push((*p, rank, ai, tier, az)),
             }
         }
@@ -227,7 +239,8 @@ mod tests {
         let (first, _) = plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &two, tiers: &t, enis: 1, locked: None });
         let locked: BTreeMap<_, _> = first.iter().map(|s| ((s.tier.clone(), s.az.clone()), s.cidr)).collect();
         let three = azs(3);
-        let (second, errors) = plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &three, tiers: &t, enis: 1, locked: Some(&locked) });
+        let (second, errors) =
+            plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &three, tiers: &t, enis: 1, locked: Some(&locked) });
         assert!(errors.is_empty(), "{errors:?}");
         for s in &first {
             assert!(second.contains(&Subnet { locked: true, ..s.clone() }), "{s:?} moved");
@@ -243,10 +256,16 @@ mod tests {
         let a = azs(1);
         let t = vec![("workload".to_owned(), SubnetSize::Prefix(24))];
         let locked = BTreeMap::from([(("workload".to_owned(), "use1-az1".to_owned()), n("10.0.0.0/22"))]);
-        let (_, errors) = plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &a, tiers: &t, enis: 0, locked: Some(&locked) });
+        let (_, errors) =
+            plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &a, tiers: &t, enis: 0, locked: Some(&locked) });
         assert_eq!(
             errors,
-            [SubnetError::LockedSizeChanged { tier: "workload".into(), az: "use1-az1".into(), locked: n("10.0.0.0/22"), wanted: 24 }]
+            [SubnetError::LockedSizeChanged {
+                tier: "workload".into(),
+                az: "use1-az1".into(),
+                locked: n("10.0.0.0/22"),
+                wanted: 24
+            }]
         );
     }
 }

@@ -181,9 +181,13 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                     && other != e.vpc
                 {
                     out.push(
-                        Finding::at(Rule::Lp033, &share_at(), format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc))
-                            .hint("a name can resolve to one hub only; share it from one of them")
-                            .related(Anchor::Value(share_path(cx, other, consumer)), "the other hub's share"),
+                        Finding::at(
+                            Rule::Lp033,
+                            &share_at(),
+                            format!("hubs `{other}` and `{}` both serve `{zone}` to VPC `{consumer}`", e.vpc),
+                        )
+                        .hint("a name can resolve to one hub only; share it from one of them")
+                        .related(Anchor::Value(share_path(cx, other, consumer)), "the other hub's share"),
                     );
                 }
             }
@@ -228,15 +232,21 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
 fn share_path(cx: &Ctx<'_>, hub: &str, consumer: &str) -> Pointer {
     for (i, g) in cx.topo.endpoints.iter().enumerate() {
         if g.vpc == hub
-            && let Some(j) = g.share.iter().position(|s| s == consumer) {
-                return Pointer::root().key("endpoints").index(i).key("share").index(j);
-            }
+            && let Some(j) = g.share.iter().position(|s| s == consumer)
+        {
+            return Pointer::root().key("endpoints").index(i).key("share").index(j);
+        }
     }
     Pointer::root().key("endpoints")
 }
 
 /// One Profile per hub account and consumer region.
-fn profiles(cx: &Ctx<'_>, zones: &[HostedZonePlan], endpoints: &[EndpointPlan], out: &mut Vec<Finding>) -> Vec<ProfilePlan> {
+fn profiles(
+    cx: &Ctx<'_>,
+    zones: &[HostedZonePlan],
+    endpoints: &[EndpointPlan],
+    out: &mut Vec<Finding>,
+) -> Vec<ProfilePlan> {
     let mut by_key: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
     for z in zones {
         let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
@@ -287,13 +297,23 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
         let subnets: Vec<Net> = hv.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect();
         if subnets.len() < 2 {
             out.push(
-                Finding::at(Rule::Lp036, &Pointer::root().key("vpcs").key(hub).key("azs"), format!("hub `{hub}` has {} AZ; resolver endpoints need two", subnets.len()))
-                    .hint("give the hub VPC at least two AZ IDs"),
+                Finding::at(
+                    Rule::Lp036,
+                    &Pointer::root().key("vpcs").key(hub).key("azs"),
+                    format!("hub `{hub}` has {} AZ; resolver endpoints need two", subnets.len()),
+                )
+                .hint("give the hub VPC at least two AZ IDs"),
             );
         }
-        let mut sources: Vec<Net> = std::iter::once(hv.cidr).chain(consumers.iter().filter_map(|c| cx.vpc(c).map(|v| v.cidr))).collect();
+        let mut sources: Vec<Net> =
+            std::iter::once(hv.cidr).chain(consumers.iter().filter_map(|c| cx.vpc(c).map(|v| v.cidr))).collect();
         sources.extend(cx.on_premises.iter().copied());
-        let mut sg = super::endpoints::security_group(&format!("{hub}-resolver"), &sources, DNS_PORT, cx.quotas.security_group_inbound_rules / 2);
+        let mut sg = super::endpoints::security_group(
+            &format!("{hub}-resolver"),
+            &sources,
+            DNS_PORT,
+            cx.quotas.security_group_inbound_rules / 2,
+        );
         // DNS is served over UDP and TCP: every rule twice
         let udp: Vec<_> = sg.ingress.iter().map(|i| super::Ingress { protocol: "udp".into(), ..i.clone() }).collect();
         sg.ingress.extend(udp);
@@ -306,7 +326,11 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
                 direction: direction.into(),
                 subnets: subnets.clone(),
                 ips: subnets.iter().map(|s| fixed_ip(*s, if direction == "inbound" { 2 } else { 3 })).collect(),
-                security_group: if direction == "inbound" { sg.clone() } else { super::endpoints::security_group(&format!("{hub}-resolver-out"), &[], DNS_PORT, 1) },
+                security_group: if direction == "inbound" {
+                    sg.clone()
+                } else {
+                    super::endpoints::security_group(&format!("{hub}-resolver-out"), &[], DNS_PORT, 1)
+                },
             });
         }
     }
@@ -314,8 +338,12 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
         let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
         let same_region: Vec<String> =
             e.shared_with.iter().filter(|c| cx.vpc(c).is_some_and(|v| v.region == e.region)).cloned().collect();
-        let shared_with_accounts: BTreeSet<String> =
-            same_region.iter().filter_map(|c| cx.vpc(c)).map(|v| v.account.clone()).filter(|a| *a != z.account).collect();
+        let shared_with_accounts: BTreeSet<String> = same_region
+            .iter()
+            .filter_map(|c| cx.vpc(c))
+            .map(|v| v.account.clone())
+            .filter(|a| *a != z.account)
+            .collect();
         plan.resolver_rules.push(ResolverRulePlan {
             id: z.id.clone(),
             domain: z.name.clone(),

@@ -5,8 +5,8 @@
 
 use super::{Ctx, Ingress, SecurityGroupPlan};
 use crate::catalog::{self, EndpointKind};
-use crate::cidr::aggregate::aggregate;
 use crate::cidr::Net;
+use crate::cidr::aggregate::aggregate;
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
 use crate::spec::{DnsMode, EndpointPolicy};
@@ -64,24 +64,39 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
             let Some(service) = catalog::service(short) else { continue };
             if !service.offered_in(&vpc.region) {
                 out.push(
-                    Finding::at(Rule::Lp030, &sp, format!("service `{short}` is not offered in {}", vpc.region))
-                        .hint(format!("it is offered in {}", crate::suggest::list(service.regions.unwrap_or_default().iter().copied(), 8))),
+                    Finding::at(Rule::Lp030, &sp, format!("service `{short}` is not offered in {}", vpc.region)).hint(
+                        format!(
+                            "it is offered in {}",
+                            crate::suggest::list(service.regions.unwrap_or_default().iter().copied(), 8)
+                        ),
+                    ),
                 );
                 continue;
             }
             if service.kind == EndpointKind::Gateway && !g.share.is_empty() {
                 out.push(
-                    Finding::at(Rule::Lp034, &sp, format!("`{short}` is a gateway endpoint; it cannot serve other VPCs than `{}`", g.vpc))
-                        .hint("list it in an endpoints entry of each VPC that needs it, without `share`"),
+                    Finding::at(
+                        Rule::Lp034,
+                        &sp,
+                        format!("`{short}` is a gateway endpoint; it cannot serve other VPCs than `{}`", g.vpc),
+                    )
+                    .hint("list it in an endpoints entry of each VPC that needs it, without `share`"),
                 );
             }
             let shared_with: Vec<String> = g.share.iter().filter(|s| cx.vpcs.contains_key(*s)).cloned().collect();
             let security_group = (service.kind == EndpointKind::Interface).then(|| {
-                let mut consumers: Vec<Net> = std::iter::once(vpc.cidr).chain(shared_with.iter().filter_map(|s| cx.vpc(s).map(|v| v.cidr))).collect();
+                let mut consumers: Vec<Net> = std::iter::once(vpc.cidr)
+                    .chain(shared_with.iter().filter_map(|s| cx.vpc(s).map(|v| v.cidr)))
+                    .collect();
                 if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
                     consumers.extend(cx.on_premises.iter().copied());
                 }
-                security_group(&format!("{}-{}", g.vpc, short), &consumers, HTTPS, cx.quotas.security_group_inbound_rules)
+                security_group(
+                    &format!("{}-{}", g.vpc, short),
+                    &consumers,
+                    HTTPS,
+                    cx.quotas.security_group_inbound_rules,
+                )
             });
             let subnets = if service.kind == EndpointKind::Interface {
                 vpc.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect()
@@ -89,7 +104,8 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
                 Vec::new()
             };
             let route_table_tiers = if service.kind == EndpointKind::Gateway {
-                let mut tiers: Vec<String> = vpc.subnets.iter().map(|s| s.tier.clone()).filter(|t| t != "transit").collect();
+                let mut tiers: Vec<String> =
+                    vpc.subnets.iter().map(|s| s.tier.clone()).filter(|t| t != "transit").collect();
                 tiers.dedup();
                 tiers
             } else {
@@ -125,11 +141,18 @@ pub fn security_group(name: &str, consumers: &[Net], port: u16, rule_quota: u32)
         let list = format!("{name}-consumers");
         return SecurityGroupPlan {
             ingress: vec![Ingress { cidr: None, prefix_list: Some(list.clone()), port, protocol: "tcp".into() }],
-            prefix_list: Some(super::PrefixListPlan { name: list, max_entries: u32::try_from(cidrs.len()).unwrap_or(u32::MAX), entries: cidrs }),
+            prefix_list: Some(super::PrefixListPlan {
+                name: list,
+                max_entries: u32::try_from(cidrs.len()).unwrap_or(u32::MAX),
+                entries: cidrs,
+            }),
         };
     }
     SecurityGroupPlan {
-        ingress: cidrs.into_iter().map(|c| Ingress { cidr: Some(c), prefix_list: None, port, protocol: "tcp".into() }).collect(),
+        ingress: cidrs
+            .into_iter()
+            .map(|c| Ingress { cidr: Some(c), prefix_list: None, port, protocol: "tcp".into() })
+            .collect(),
         prefix_list: None,
     }
 }
@@ -138,7 +161,9 @@ fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut V
     let org = cx.topo.organization.as_ref().map(|o| o.id.clone());
     let kind = asked.unwrap_or(if org.is_some() { EndpointPolicy::Organization } else { EndpointPolicy::Accounts });
     match (kind, org) {
-        (EndpointPolicy::Organization, Some(org)) => principals_only("OrganizationPrincipalsOnly", "aws:PrincipalOrgID", json!(org)),
+        (EndpointPolicy::Organization, Some(org)) => {
+            principals_only("OrganizationPrincipalsOnly", "aws:PrincipalOrgID", json!(org))
+        }
         (EndpointPolicy::Organization, None) => {
             out.push(
                 Finding::at(Rule::Lp010, at, "endpoint policy `organization` needs `organization.id`")

@@ -2,8 +2,8 @@
 //! before deploy, trust policies with conditions, and permissions scoped to
 //! exactly what the topology lists (models, functions, user profiles).
 
-use super::endpoints::EndpointPlan;
 use super::Ctx;
+use super::endpoints::EndpointPlan;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -88,7 +88,8 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> IamPlan {
         let invoker = role_name(&[name, "bedrock-invoker"]);
         let function = role_name(&[name, "bedrock-stream"]);
         let function_arn = format!("arn:aws:lambda:{region}:{ml}:function:{function}");
-        let models: Vec<String> = b.models.iter().map(|m| format!("arn:aws:bedrock:{region}::foundation-model/{m}")).collect();
+        let models: Vec<String> =
+            b.models.iter().map(|m| format!("arn:aws:bedrock:{region}::foundation-model/{m}")).collect();
         plan.roles.push(RolePlan {
             id: "bedrock/function".into(),
             name: fn_role.clone(),
@@ -153,10 +154,16 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> IamPlan {
             let serving: Vec<String> = endpoints
                 .iter()
                 .filter(|e| e.region == region && (e.service == "sagemaker.api" || e.service == "sagemaker.studio"))
-                .filter(|e| e.vpc == s.portal.vpc || e.shared_with.contains(&s.portal.vpc) || e.vpc == d.vpc || e.shared_with.contains(&d.vpc))
+                .filter(|e| {
+                    e.vpc == s.portal.vpc
+                        || e.shared_with.contains(&s.portal.vpc)
+                        || e.vpc == d.vpc
+                        || e.shared_with.contains(&d.vpc)
+                })
                 .map(|e| e.id.clone())
                 .collect();
-            let profiles: Vec<String> = d.users.iter().map(|u| format!("arn:aws:sagemaker:{region}:{acct}:user-profile/*/{u}")).collect();
+            let profiles: Vec<String> =
+                d.users.iter().map(|u| format!("arn:aws:sagemaker:{region}:{acct}:user-profile/*/{u}")).collect();
             let mut trust_condition = json!({ "StringEquals": { "aws:PrincipalAccount": portal_id } });
             if let Some(org) = &org {
                 trust_condition["StringEquals"]["aws:PrincipalOrgID"] = json!(org);

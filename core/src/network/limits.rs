@@ -3,10 +3,10 @@
 //! figures given in `quotas:`. At or past the quota: LP040 (error); at 80%
 //! or more: LP041 (warning).
 
+use super::Ctx;
 use super::dns::DnsPlan;
 use super::endpoints::EndpointPlan;
 use super::routing::RoutingPlan;
-use super::Ctx;
 use crate::catalog::EndpointKind;
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
@@ -59,7 +59,13 @@ impl Limits {
 
 /// One figure against one quota; the place and wording are only built when
 /// there is something to say (this runs once per VPC and endpoint).
-fn measure(out: &mut Vec<Finding>, figure: usize, quota: u32, field: &str, describe: impl FnOnce() -> (Pointer, String)) {
+fn measure(
+    out: &mut Vec<Finding>,
+    figure: usize,
+    quota: u32,
+    field: &str,
+    describe: impl FnOnce() -> (Pointer, String),
+) {
     let figure = u64::try_from(figure).unwrap_or(u64::MAX);
     let quota = u64::from(quota);
     if figure * 5 < quota * 4 {
@@ -68,15 +74,18 @@ fn measure(out: &mut Vec<Finding>, figure: usize, quota: u32, field: &str, descr
     let (at, what) = describe();
     let (at, what) = (&at, what.as_str());
     if figure > quota {
-        out.push(
-            Finding::at(Rule::Lp040, at, format!("{what}: {figure}, over the quota of {quota}"))
-                .hint(format!("ask AWS to raise it and set `quotas: {{ {field}: <raised figure> }}`, or split the design")),
-        );
+        out.push(Finding::at(Rule::Lp040, at, format!("{what}: {figure}, over the quota of {quota}")).hint(format!(
+            "ask AWS to raise it and set `quotas: {{ {field}: <raised figure> }}`, or split the design"
+        )));
     } else if figure * 5 >= quota * 4 && quota > 0 {
         out.push(
-            Finding::at(Rule::Lp041, at, format!("{what}: {figure}, {}% of the quota of {quota}", figure * 100 / quota))
-                .warning()
-                .hint(format!("raise the quota before growing further, then set `quotas: {{ {field}: … }}`")),
+            Finding::at(
+                Rule::Lp041,
+                at,
+                format!("{what}: {figure}, {}% of the quota of {quota}", figure * 100 / quota),
+            )
+            .warning()
+            .hint(format!("raise the quota before growing further, then set `quotas: {{ {field}: … }}`")),
         );
     }
 }
@@ -85,7 +94,11 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
     let q = &cx.quotas;
     let vpc_at = |v: &str| Pointer::root().key("vpcs").key(v);
     let hub_at = |hub: &str| {
-        cx.topo.endpoints.iter().position(|g| g.vpc == hub).map_or_else(|| vpc_at(hub), |i| Pointer::root().key("endpoints").index(i))
+        cx.topo
+            .endpoints
+            .iter()
+            .position(|g| g.vpc == hub)
+            .map_or_else(|| vpc_at(hub), |i| Pointer::root().key("endpoints").index(i))
     };
 
     let mut per_vpc: BTreeMap<&str, usize> = BTreeMap::new();
@@ -98,12 +111,15 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
         }
     }
     for (v, n) in &per_vpc {
-        measure(out, *n, q.interface_endpoints_per_vpc, "interfaceEndpointsPerVpc", || (vpc_at(v), format!("interface endpoints in VPC `{v}`")));
+        measure(out, *n, q.interface_endpoints_per_vpc, "interfaceEndpointsPerVpc", || {
+            (vpc_at(v), format!("interface endpoints in VPC `{v}`"))
+        });
     }
     for e in endpoints {
         let Some(sg) = &e.security_group else { continue };
         // a rule referencing a prefix list counts as the list's max entries
-        let rules = sg.prefix_list.as_ref().map_or(sg.ingress.len(), |l| usize::try_from(l.max_entries).unwrap_or(usize::MAX));
+        let rules =
+            sg.prefix_list.as_ref().map_or(sg.ingress.len(), |l| usize::try_from(l.max_entries).unwrap_or(usize::MAX));
         measure(out, rules, q.security_group_inbound_rules, "securityGroupInboundRules", || {
             let what = match &sg.prefix_list {
                 Some(l) => format!(
@@ -118,24 +134,40 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
     let mut per_account_region: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for (name, v) in cx.vpcs {
         per_account_region.entry((&v.account, &v.region)).or_default().push(name);
-        measure(out, v.subnets.len(), q.subnets_per_vpc, "subnetsPerVpc", || (vpc_at(name), format!("subnets of VPC `{name}`")));
+        measure(out, v.subnets.len(), q.subnets_per_vpc, "subnetsPerVpc", || {
+            (vpc_at(name), format!("subnets of VPC `{name}`"))
+        });
     }
     for ((account, region), vpcs) in &per_account_region {
         let last = vpcs.last().copied().unwrap_or_default();
-        measure(out, vpcs.len(), q.vpcs_per_region, "vpcsPerRegion", || (vpc_at(last), format!("VPCs of account `{account}` in {region}")));
+        measure(out, vpcs.len(), q.vpcs_per_region, "vpcsPerRegion", || {
+            (vpc_at(last), format!("VPCs of account `{account}` in {region}"))
+        });
     }
     for z in &dns.hosted_zones {
-        measure(out, z.associations.len() + z.authorizations.len(), q.vpcs_per_hosted_zone, "vpcsPerHostedZone", || (hub_at(&z.hub_vpc), format!("VPCs associated with zone `{}`", z.name)));
+        measure(
+            out,
+            z.associations.len() + z.authorizations.len(),
+            q.vpcs_per_hosted_zone,
+            "vpcsPerHostedZone",
+            || (hub_at(&z.hub_vpc), format!("VPCs associated with zone `{}`", z.name)),
+        );
     }
     let dns_at = Pointer::root().key("dns").key("mode");
     let mut profiles: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for p in &dns.profiles {
         *profiles.entry((&p.account, &p.region)).or_default() += 1;
-        measure(out, p.associations.len(), q.vpcs_per_profile, "vpcsPerProfile", || (dns_at.clone(), format!("VPCs associated with Route 53 Profile `{}`", p.name)));
-        measure(out, p.zones.len(), q.zones_per_profile, "zonesPerProfile", || (dns_at.clone(), format!("hosted zones in Route 53 Profile `{}`", p.name)));
+        measure(out, p.associations.len(), q.vpcs_per_profile, "vpcsPerProfile", || {
+            (dns_at.clone(), format!("VPCs associated with Route 53 Profile `{}`", p.name))
+        });
+        measure(out, p.zones.len(), q.zones_per_profile, "zonesPerProfile", || {
+            (dns_at.clone(), format!("hosted zones in Route 53 Profile `{}`", p.name))
+        });
     }
     for ((account, region), n) in profiles {
-        measure(out, n, q.profiles_per_region, "profilesPerRegion", || (dns_at.clone(), format!("Route 53 Profiles of account `{account}` in {region}")));
+        measure(out, n, q.profiles_per_region, "profilesPerRegion", || {
+            (dns_at.clone(), format!("Route 53 Profiles of account `{account}` in {region}"))
+        });
     }
     let mut rules: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     for r in &dns.resolver_rules {
@@ -144,21 +176,31 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
         e.1 += r.associations.len();
     }
     for ((account, region), (n, assoc)) in rules {
-        measure(out, n, q.resolver_rules_per_region, "resolverRulesPerRegion", || (dns_at.clone(), format!("resolver rules of account `{account}` in {region}")));
-        measure(out, assoc, q.resolver_rule_associations, "resolverRuleAssociations", || (dns_at.clone(), format!("resolver rule associations of account `{account}` in {region}")));
+        measure(out, n, q.resolver_rules_per_region, "resolverRulesPerRegion", || {
+            (dns_at.clone(), format!("resolver rules of account `{account}` in {region}"))
+        });
+        measure(out, assoc, q.resolver_rule_associations, "resolverRuleAssociations", || {
+            (dns_at.clone(), format!("resolver rule associations of account `{account}` in {region}"))
+        });
     }
     let transit_at = Pointer::root().key("transit");
     for g in &routing.transit_gateways {
         let attachments = routing.attachments.iter().filter(|a| a.transit_gateway == g.id).count();
-        measure(out, attachments, q.transit_gateway_attachments, "transitGatewayAttachments", || (transit_at.key("attach"), format!("attachments of `{}`", g.id)));
+        measure(out, attachments, q.transit_gateway_attachments, "transitGatewayAttachments", || {
+            (transit_at.key("attach"), format!("attachments of `{}`", g.id))
+        });
         let routes: usize = g.route_tables.iter().map(|t| t.propagations.len() + t.static_routes.len()).sum();
-        measure(out, routes, q.transit_gateway_routes, "transitGatewayRoutes", || (transit_at.clone(), format!("routes across the route tables of `{}`", g.id)));
+        measure(out, routes, q.transit_gateway_routes, "transitGatewayRoutes", || {
+            (transit_at.clone(), format!("routes across the route tables of `{}`", g.id))
+        });
     }
     let mut routes: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &routing.vpc_routes {
         *routes.entry(&r.vpc).or_default() += 1;
     }
     for (v, n) in routes {
-        measure(out, n, q.routes_per_route_table, "routesPerRouteTable", || (vpc_at(v), format!("routes in the route tables of VPC `{v}`")));
+        measure(out, n, q.routes_per_route_table, "routesPerRouteTable", || {
+            (vpc_at(v), format!("routes in the route tables of VPC `{v}`"))
+        });
     }
 }

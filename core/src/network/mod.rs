@@ -8,10 +8,10 @@ pub mod endpoints;
 pub mod iam;
 mod limits;
 pub mod privatelink;
-pub mod studio;
 pub mod reachability;
 pub mod routing;
 mod security;
+pub mod studio;
 
 pub use limits::Limits;
 

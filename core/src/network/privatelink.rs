@@ -5,7 +5,7 @@
 //! producer's NLB covers: an endpoint can only be placed where the service
 //! has a load balancer node.
 
-use super::{endpoints::security_group, Ctx, SecurityGroupPlan};
+use super::{Ctx, SecurityGroupPlan, endpoints::security_group};
 use crate::cidr::Net;
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
@@ -84,11 +84,20 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<PrivateLinkPlan> {
                 }
                 regions.insert(cv.region.clone());
             }
-            let uncovered: Vec<&String> = cv.azs.iter().filter(|z| cv.region == pv.region && !producer_azs.contains(z.as_str())).collect();
+            let uncovered: Vec<&String> =
+                cv.azs.iter().filter(|z| cv.region == pv.region && !producer_azs.contains(z.as_str())).collect();
             for az in &uncovered {
                 out.push(
-                    Finding::at(Rule::Lp030, &here, format!("service `{}` has no load balancer in {az}, an AZ of consumer `{name}`; expected one of {}", pl.name, pv.azs.join(", ")))
-                        .hint(format!("add {az} to `{}`'s azs, or remove it from `{name}`'s", pl.producer.vpc)),
+                    Finding::at(
+                        Rule::Lp030,
+                        &here,
+                        format!(
+                            "service `{}` has no load balancer in {az}, an AZ of consumer `{name}`; expected one of {}",
+                            pl.name,
+                            pv.azs.join(", ")
+                        ),
+                    )
+                    .hint(format!("add {az} to `{}`'s azs, or remove it from `{name}`'s", pl.producer.vpc)),
                 );
             }
             if !uncovered.is_empty() {
@@ -103,7 +112,12 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<PrivateLinkPlan> {
                 region: cv.region.clone(),
                 subnets: cv.subnets.iter().filter(|s| s.tier == CONSUMER_TIER).map(|s| s.cidr).collect(),
                 private_dns: false,
-                security_group: security_group(&format!("{}-{name}", pl.name), &workload, port, cx.quotas.security_group_inbound_rules),
+                security_group: security_group(
+                    &format!("{}-{name}", pl.name),
+                    &workload,
+                    port,
+                    cx.quotas.security_group_inbound_rules,
+                ),
             });
         }
         plans.push(PrivateLinkPlan {

@@ -4,10 +4,10 @@
 //! group admits the workload's CIDR on 443 — read off the plans, never
 //! re-derived. A failed proof is LP031 naming the first missing link.
 
+use super::Ctx;
 use super::dns::DnsPlan;
 use super::endpoints::{EndpointPlan, HTTPS};
 use super::routing::{RouteIndex, RoutingPlan};
-use super::Ctx;
 use crate::catalog::{self, EndpointKind};
 use crate::cidr::Net;
 use crate::diagnostic::{Finding, Rule};
@@ -48,7 +48,13 @@ fn step(link: &str, detail: impl Into<String>) -> Step {
     Step { link: link.into(), detail: detail.into() }
 }
 
-pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &RoutingPlan, out: &mut Vec<Finding>) -> Vec<Proof> {
+pub fn prove(
+    cx: &Ctx<'_>,
+    endpoints: &[EndpointPlan],
+    dns: &DnsPlan,
+    routing: &RoutingPlan,
+    out: &mut Vec<Finding>,
+) -> Vec<Proof> {
     let mut proofs = Vec::new();
     let routes = RouteIndex::new(routing);
     let members = Members::new(endpoints, dns);
@@ -76,7 +82,10 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
             let result = if service.offered_in(&region) {
                 path(cx, &w.vpc, wv, service, &region, endpoints, dns, &routes, &members)
             } else {
-                Err((step("service", format!("`{short}` is not offered in {region}")), "choose a region that offers it".to_owned()))
+                Err((
+                    step("service", format!("`{short}` is not offered in {region}")),
+                    "choose a region that offers it".to_owned(),
+                ))
             };
             let at = Pointer::root().key("workloads").index(i).key("needs").index(j);
             match result {
@@ -91,7 +100,10 @@ pub fn prove(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
                         Finding::at(
                             rule,
                             &at,
-                            format!("workload `{}` in VPC `{}` cannot reach `{short}` in {region}: {} (missing link: {})", w.name, w.vpc, reason.detail, reason.link),
+                            format!(
+                                "workload `{}` in VPC `{}` cannot reach `{short}` in {region}: {} (missing link: {})",
+                                w.name, w.vpc, reason.detail, reason.link
+                            ),
                         )
                         .hint(hint),
                     );
@@ -158,10 +170,19 @@ fn path(
         if e.kind == EndpointKind::Gateway {
             return Ok(vec![
                 step("endpoint", format!("gateway endpoint `{}` ({})", e.id, e.service_name)),
-                step("route", format!("the route tables of tiers {} of `{w}` send `{short}` traffic to it", e.route_table_tiers.join(", "))),
+                step(
+                    "route",
+                    format!(
+                        "the route tables of tiers {} of `{w}` send `{short}` traffic to it",
+                        e.route_table_tiers.join(", ")
+                    ),
+                ),
             ]);
         }
-        let mut steps = vec![step("dns", format!("private DNS of endpoint `{}` answers {} in `{w}`", e.id, names(service, region)))];
+        let mut steps = vec![step(
+            "dns",
+            format!("private DNS of endpoint `{}` answers {} in `{w}`", e.id, names(service, region)),
+        )];
         steps.push(step("endpoint", format!("`{}` ENIs in {}", e.id, list(&e.subnets))));
         steps.push(step("route", format!("local to `{w}`")));
         steps.push(admits(e, wv.cidr)?);
@@ -174,7 +195,9 @@ fn path(
         ));
     }
     // 2. a hub shares it with this VPC
-    let Some(e) = endpoints.iter().find(|e| e.service == short && e.region == region && members.has("endpoint", &e.id, w)) else {
+    let Some(e) =
+        endpoints.iter().find(|e| e.service == short && e.region == region && members.has("endpoint", &e.id, w))
+    else {
         // a hub of that service, else any VPC with it that could become one
         let hub = endpoints
             .iter()
@@ -182,12 +205,15 @@ fn path(
             .max_by_key(|e| (!e.shared_with.is_empty(), std::cmp::Reverse(e.vpc.clone())));
         let hint = match hub {
             Some(h) => format!("add `{w}` to the `share` of the endpoints of `{}`", h.vpc),
-            None if wv.region == region => format!("add `{short}` to the endpoints of `{w}`, or share it from a hub in {region}"),
+            None if wv.region == region => {
+                format!("add `{short}` to the endpoints of `{w}`, or share it from a hub in {region}")
+            }
             None => format!("add `{short}` to the endpoints of a hub VPC in {region} and share it with `{w}`"),
         };
         return Err((step("endpoint", format!("no endpoint serves `{short}` in {region} to `{w}`")), hint));
     };
-    let hv = cx.vpc(&e.vpc).ok_or_else(|| (step("endpoint", format!("hub `{}` is not planned", e.vpc)), String::new()))?;
+    let hv =
+        cx.vpc(&e.vpc).ok_or_else(|| (step("endpoint", format!("hub `{}` is not planned", e.vpc)), String::new()))?;
     let mut steps = vec![resolves(w, wv, e, service, region, dns, members)?];
     steps.push(step("endpoint", format!("`{}` ENIs in hub `{}` {}", e.id, e.vpc, list(&e.subnets))));
     steps.push(route(cx, w, wv, &e.vpc, hv, routing)?);
@@ -213,9 +239,20 @@ fn list(nets: &[Net]) -> String {
 }
 
 /// How the hub's names resolve in the workload's VPC, by `dns.mode`.
-fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service, region: &str, dns: &DnsPlan, members: &Members<'_>) -> Result<Step, Missing> {
+fn resolves(
+    w: &str,
+    wv: &VpcPlan,
+    e: &EndpointPlan,
+    service: &catalog::Service,
+    region: &str,
+    dns: &DnsPlan,
+    members: &Members<'_>,
+) -> Result<Step, Missing> {
     if !service.has_dns() {
-        return Err((step("dns", format!("`{}` has no private DNS name a hub can serve", service.short)), "give the VPC an endpoint of its own".into()));
+        return Err((
+            step("dns", format!("`{}` has no private DNS name a hub can serve", service.short)),
+            "give the VPC an endpoint of its own".into(),
+        ));
     }
     let zones: Vec<_> = dns.hosted_zones.iter().filter(|z| z.endpoint == e.id).collect();
     if zones.is_empty() {
@@ -226,37 +263,74 @@ fn resolves(w: &str, wv: &VpcPlan, e: &EndpointPlan, service: &catalog::Service,
         None => Err((step("dns", "`dns.mode` is not set".to_owned()), "add `dns: { mode: profile }`".into())),
         Some(DnsMode::Association) => {
             if let Some(z) = zones.iter().find(|z| !members.has("zone", &z.id, w)) {
-                return Err((step("dns", format!("zone `{}` is not associated with `{w}`", z.name)), format!("share the endpoint with `{w}`")));
+                return Err((
+                    step("dns", format!("zone `{}` is not associated with `{w}`", z.name)),
+                    format!("share the endpoint with `{w}`"),
+                ));
             }
             Ok(step("dns", format!("{names} resolve through zones associated with `{w}`")))
         }
         Some(DnsMode::Profile) => {
-            let profile = dns.profiles.iter().find(|p| members.has("profile", &p.id, w) && zones.iter().all(|z| members.has("profile-zones", &p.id, &z.id)));
+            let profile = dns.profiles.iter().find(|p| {
+                members.has("profile", &p.id, w) && zones.iter().all(|z| members.has("profile-zones", &p.id, &z.id))
+            });
             match profile {
-                Some(p) => Ok(step("dns", format!("{names} resolve through Route 53 Profile `{}` associated with `{w}`", p.name))),
-                None => Err((step("dns", format!("no Route 53 Profile associated with `{w}` holds {names}")), format!("share the endpoint with `{w}`"))),
+                Some(p) => Ok(step(
+                    "dns",
+                    format!("{names} resolve through Route 53 Profile `{}` associated with `{w}`", p.name),
+                )),
+                None => Err((
+                    step("dns", format!("no Route 53 Profile associated with `{w}` holds {names}")),
+                    format!("share the endpoint with `{w}`"),
+                )),
             }
         }
         Some(DnsMode::Resolver) => {
             if wv.region != e.region {
                 return Err((
-                    step("dns", format!("resolver rules are regional: `{w}` is in {}, the hub's rules in {}", wv.region, e.region)),
-                    "use `dns.mode: profile` or `association` for consumers in other regions, or a hub in their region".into(),
+                    step(
+                        "dns",
+                        format!(
+                            "resolver rules are regional: `{w}` is in {}, the hub's rules in {}",
+                            wv.region, e.region
+                        ),
+                    ),
+                    "use `dns.mode: profile` or `association` for consumers in other regions, or a hub in their region"
+                        .into(),
                 ));
             }
             if let Some(z) = zones.iter().find(|z| !members.has("rule", &z.id, w)) {
-                return Err((step("dns", format!("no resolver rule for `{}` is associated with `{w}`", z.name)), format!("share the endpoint with `{w}`")));
+                return Err((
+                    step("dns", format!("no resolver rule for `{}` is associated with `{w}`", z.name)),
+                    format!("share the endpoint with `{w}`"),
+                ));
             }
-            Ok(step("dns", format!("{names} forward by resolver rules associated with `{w}` to the inbound resolver of `{}`", e.vpc)))
+            Ok(step(
+                "dns",
+                format!(
+                    "{names} forward by resolver rules associated with `{w}` to the inbound resolver of `{}`",
+                    e.vpc
+                ),
+            ))
         }
     }
 }
 
 /// The route from the workload's VPC to the hub and back.
-fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &RouteIndex<'_>) -> Result<Step, Missing> {
+fn route(
+    cx: &Ctx<'_>,
+    w: &str,
+    wv: &VpcPlan,
+    h: &str,
+    hv: &VpcPlan,
+    routing: &RouteIndex<'_>,
+) -> Result<Step, Missing> {
     let attach_hint = |v: &str| format!("add `{v}` to `transit.attach`");
     match routing.mode() {
-        None => Err((step("route", format!("`{w}` and hub `{h}` are not connected: there is no `transit`")), "add a `transit` section attaching both".into())),
+        None => Err((
+            step("route", format!("`{w}` and hub `{h}` are not connected: there is no `transit`")),
+            "add a `transit` section attaching both".into(),
+        )),
         Some(TransitMode::TransitGateway) => {
             for v in [w, h] {
                 if routing.attachment(v).is_none() {
@@ -271,11 +345,17 @@ fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &R
                 ));
             }
             if !routing.table_routes(h, w, wv.cidr, &wv.region) {
-                return Err((step("route", format!("the TGW route table of hub `{h}` has no route back to `{w}`")), format!("share the hub's endpoints with `{w}`")));
+                return Err((
+                    step("route", format!("the TGW route table of hub `{h}` has no route back to `{w}`")),
+                    format!("share the hub's endpoints with `{w}`"),
+                ));
             }
             for (from, to, cidr) in [(w, h, hv.cidr), (h, w, wv.cidr)] {
                 if routing.vpc_route(from, cidr).is_none() {
-                    return Err((step("route", format!("the route tables of `{from}` have no route to `{to}` ({cidr})")), String::new()));
+                    return Err((
+                        step("route", format!("the route tables of `{from}` have no route to `{to}` ({cidr})")),
+                        String::new(),
+                    ));
                 }
             }
             let via = if wv.region == hv.region {
@@ -290,7 +370,10 @@ fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &R
             let back = routing.vpc_route(h, wv.cidr).filter(|r| r.target.starts_with("pcx/"));
             match (there, back) {
                 (Some(r), Some(_)) => Ok(step("route", format!("`{w}` → `{}` → `{h}`, and back", r.target))),
-                _ => Err((step("route", format!("no VPC peering routes between `{w}` and hub `{h}`")), format!("{} and {}", attach_hint(w), attach_hint(h)))),
+                _ => Err((
+                    step("route", format!("no VPC peering routes between `{w}` and hub `{h}`")),
+                    format!("{} and {}", attach_hint(w), attach_hint(h)),
+                )),
             }
         }
     }
@@ -298,13 +381,18 @@ fn route(cx: &Ctx<'_>, w: &str, wv: &VpcPlan, h: &str, hv: &VpcPlan, routing: &R
 
 /// The endpoint's security group admits the workload's CIDR on 443.
 fn admits(e: &EndpointPlan, cidr: Net) -> Result<Step, Missing> {
-    let Some(sg) = &e.security_group else { return Err((step("security-group", format!("`{}` has no security group", e.id)), String::new())) };
+    let Some(sg) = &e.security_group else {
+        return Err((step("security-group", format!("`{}` has no security group", e.id)), String::new()));
+    };
     let by_rule = sg.ingress.iter().any(|i| i.port == HTTPS && i.cidr.is_some_and(|c| c.contains(cidr)));
     let by_list = sg.prefix_list.as_ref().is_some_and(|l| l.entries.iter().any(|c| c.contains(cidr)));
     if by_rule || by_list {
         Ok(step("security-group", format!("`{}` admits {cidr} on TCP 443", e.id)))
     } else {
-        Err((step("security-group", format!("the security group of `{}` does not admit {cidr} on 443", e.id)), "share the endpoint with the workload's VPC".into()))
+        Err((
+            step("security-group", format!("the security group of `{}` does not admit {cidr} on 443", e.id)),
+            "share the endpoint with the workload's VPC".into(),
+        ))
     }
 }
 

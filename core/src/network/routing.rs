@@ -13,8 +13,8 @@
 //! would route to each other, with routes both ways.
 
 use super::Ctx;
-use crate::cidr::aggregate::aggregate;
 use crate::cidr::Net;
+use crate::cidr::aggregate::aggregate;
 use crate::spec::TransitMode;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -192,7 +192,8 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
         let mut peering_propagations: BTreeSet<String> = BTreeSet::new();
         for name in names {
             let reached = t.reaches.get(name).cloned().unwrap_or_default();
-            let associations: Vec<String> = local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
+            let associations: Vec<String> =
+                local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
             let propagations: Vec<String> = reached.iter().filter(|y| region_of(y) == region).cloned().collect();
             let mut remote: BTreeMap<String, Vec<Net>> = BTreeMap::new();
             for y in reached.iter().filter(|y| region_of(y) != region) {
@@ -207,10 +208,17 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
                     aggregate(&nets).into_iter().map(move |cidr| StaticRoute { cidr, peering: via.clone() })
                 })
                 .collect();
-            route_tables.push(TgwRouteTablePlan { id: format!("{}/{name}", tgw(region)), name: name.clone(), associations, propagations, static_routes });
+            route_tables.push(TgwRouteTablePlan {
+                id: format!("{}/{name}", tgw(region)),
+                name: name.clone(),
+                associations,
+                propagations,
+                static_routes,
+            });
         }
         // what arrives over a peering is routed to the local VPCs any remote table reaches
-        let remote_tables: BTreeSet<&String> = t.table_of.iter().filter(|(v, _)| region_of(v) != region).map(|(_, table)| table).collect();
+        let remote_tables: BTreeSet<&String> =
+            t.table_of.iter().filter(|(v, _)| region_of(v) != region).map(|(_, table)| table).collect();
         for table in remote_tables {
             for y in t.reaches.get(table).into_iter().flatten().filter(|y| region_of(y) == region) {
                 peering_propagations.insert(y.clone());

@@ -14,9 +14,13 @@ pub fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         for (i, m) in b.models.iter().enumerate() {
             if m.contains('*') {
                 out.push(
-                    Finding::at(Rule::Lp050, &Pointer::root().key("bedrock").key("models").index(i), format!("model `{m}` is a wildcard: the function may invoke any matching model"))
-                        .warning()
-                        .hint("list the model IDs the workloads use"),
+                    Finding::at(
+                        Rule::Lp050,
+                        &Pointer::root().key("bedrock").key("models").index(i),
+                        format!("model `{m}` is a wildcard: the function may invoke any matching model"),
+                    )
+                    .warning()
+                    .hint("list the model IDs the workloads use"),
                 );
             }
         }
@@ -24,9 +28,13 @@ pub fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for (i, pl) in cx.topo.privatelink.iter().enumerate() {
         if !pl.acceptance_required {
             out.push(
-                Finding::at(Rule::Lp050, &Pointer::root().key("privatelink").index(i).key("acceptanceRequired"), format!("endpoint service `{}` accepts connections without review", pl.name))
-                    .warning()
-                    .hint("keep `acceptanceRequired: true` unless every allowed principal is trusted"),
+                Finding::at(
+                    Rule::Lp050,
+                    &Pointer::root().key("privatelink").index(i).key("acceptanceRequired"),
+                    format!("endpoint service `{}` accepts connections without review", pl.name),
+                )
+                .warning()
+                .hint("keep `acceptanceRequired: true` unless every allowed principal is trusted"),
             );
         }
     }
@@ -34,9 +42,15 @@ pub fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         for (i, c) in onprem.cidrs.iter().enumerate() {
             if c.parse::<Net>().is_ok_and(|n| n.prefix() < WIDE_PREFIX) {
                 out.push(
-                    Finding::at(Rule::Lp050, &Pointer::root().key("dns").key("onPremises").key("cidrs").index(i), format!("on-premises range {c} is wider than /{WIDE_PREFIX} and is admitted to the hub's endpoints"))
-                        .warning()
-                        .hint("list the on-premises networks that need the endpoints"),
+                    Finding::at(
+                        Rule::Lp050,
+                        &Pointer::root().key("dns").key("onPremises").key("cidrs").index(i),
+                        format!(
+                            "on-premises range {c} is wider than /{WIDE_PREFIX} and is admitted to the hub's endpoints"
+                        ),
+                    )
+                    .warning()
+                    .hint("list the on-premises networks that need the endpoints"),
                 );
             }
         }

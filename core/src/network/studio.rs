@@ -3,8 +3,8 @@
 //! build them from. The portal maps a user to their domain from this plan
 //! (not from tables filled by hand, and never "the last InService domain").
 
-use super::iam::role_name;
 use super::Ctx;
+use super::iam::role_name;
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -52,7 +52,11 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[super::endpoints::EndpointPlan]) -> Optio
     let pv = cx.vpc(&s.portal.vpc)?;
     let api_endpoint = endpoints
         .iter()
-        .find(|e| e.service == "execute-api" && e.region == pv.region && (e.vpc == s.portal.vpc || e.shared_with.contains(&s.portal.vpc)))
+        .find(|e| {
+            e.service == "execute-api"
+                && e.region == pv.region
+                && (e.vpc == s.portal.vpc || e.shared_with.contains(&s.portal.vpc))
+        })
         .map(|e| e.id.clone());
     let id_of = |account: &str| cx.topo.accounts.get(account).map(|a| a.id.clone()).unwrap_or_default();
     let domains = s

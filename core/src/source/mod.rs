@@ -54,9 +54,7 @@ impl SpanIndex {
 
     /// The span of the key at `path`, falling back to its value.
     pub fn key(&self, path: &str) -> ByteSpan {
-        self.lookup(path)
-            .map(|n| n.key.unwrap_or(n.value))
-            .unwrap_or_default()
+        self.lookup(path).map(|n| n.key.unwrap_or(n.value)).unwrap_or_default()
     }
 
     fn lookup(&self, path: &str) -> Option<&NodeSpan> {

@@ -4,11 +4,7 @@ use std::fmt;
 
 /// Escapes one pointer segment: `~` → `~0`, `/` → `~1`.
 pub fn escape_segment(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains(['~', '/']) {
-        s.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        s.into()
-    }
+    if s.contains(['~', '/']) { s.replace('~', "~0").replace('/', "~1").into() } else { s.into() }
 }
 
 /// A JSON pointer such as `/vpcs/app-use1/cidr`; the root is `""`.

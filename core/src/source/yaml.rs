@@ -125,7 +125,9 @@ enum Frame {
         nodes: usize,
     },
     /// A mapping or sequence used as a mapping key: read and dropped.
-    ComplexKey { depth: usize },
+    ComplexKey {
+        depth: usize,
+    },
 }
 
 struct PendingKey {
@@ -154,30 +156,18 @@ struct Slot {
 
 impl Receiver<'_> {
     fn error(&mut self, message: String, hint: Option<&str>, span: ByteSpan) {
-        self.errors.push(LoadError {
-            duplicate_key: false,
-            message,
-            hint: hint.map(str::to_owned),
-            span,
-            first: None,
-        });
+        self.errors.push(LoadError { duplicate_key: false, message, hint: hint.map(str::to_owned), span, first: None });
     }
 
     fn slot(&self) -> Slot {
         match self.stack.last() {
             None => Slot { path: Pointer::root(), key: None, is_key: false },
-            Some(Frame::Seq { path, items, .. }) => {
-                Slot { path: path.index(items.len()), key: None, is_key: false }
-            }
+            Some(Frame::Seq { path, items, .. }) => Slot { path: path.index(items.len()), key: None, is_key: false },
             Some(Frame::Map { path, pending: Some(k), .. }) => {
                 Slot { path: path.key(&k.name), key: Some(k.span), is_key: false }
             }
-            Some(Frame::Map { path, pending: None, .. }) => {
-                Slot { path: path.clone(), key: None, is_key: true }
-            }
-            Some(Frame::ComplexKey { .. }) => {
-                Slot { path: Pointer::root(), key: None, is_key: true }
-            }
+            Some(Frame::Map { path, pending: None, .. }) => Slot { path: path.clone(), key: None, is_key: true },
+            Some(Frame::ComplexKey { .. }) => Slot { path: Pointer::root(), key: None, is_key: true },
         }
     }
 
@@ -195,9 +185,10 @@ impl Receiver<'_> {
             Some(Frame::Map { map, pending, nodes: total, .. }) => {
                 *total = total.saturating_add(nodes);
                 if let Some(k) = pending.take()
-                    && !k.duplicate {
-                        map.insert(k.name, value);
-                    }
+                    && !k.duplicate
+                {
+                    map.insert(k.name, value);
+                }
             }
             Some(Frame::ComplexKey { .. }) => {}
         }
@@ -242,7 +233,11 @@ impl Receiver<'_> {
         let value = match resolve_scalar(&text, style, tag) {
             Ok(v) => v,
             Err(msg) => {
-                self.error(msg, Some("use a plain value or a `!!str`, `!!int`, `!!float`, `!!bool` or `!!null` tag"), span);
+                self.error(
+                    msg,
+                    Some("use a plain value or a `!!str`, `!!int`, `!!float`, `!!bool` or `!!null` tag"),
+                    span,
+                );
                 Value::String(text.into_owned())
             }
         };
@@ -385,9 +380,7 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
     if let Some(b) = parse_bool(text) {
         return Ok(Value::Bool(b));
     }
-    Ok(parse_int(text)
-        .or_else(|| parse_float(text))
-        .unwrap_or_else(|| Value::String(text.to_owned())))
+    Ok(parse_int(text).or_else(|| parse_float(text)).unwrap_or_else(|| Value::String(text.to_owned())))
 }
 
 fn is_null(s: &str) -> bool {
@@ -528,7 +521,9 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..8 {
             let p = i - 1;
-            bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
         }
         let (v, _, errors) = load(&bomb);
         assert!(v.is_none());

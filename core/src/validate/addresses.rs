@@ -16,15 +16,23 @@ pub fn parse_cidr(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<
         Ok(n) => Some(n),
         Err(NetError::Malformed) => {
             out.push(
-                Finding::at(Rule::Lp001, path, format!("`{text}` is not an IPv4 CIDR; expected the form `10.0.0.0/16`"))
-                    .hint("write the network address, a slash and the prefix length"),
+                Finding::at(
+                    Rule::Lp001,
+                    path,
+                    format!("`{text}` is not an IPv4 CIDR; expected the form `10.0.0.0/16`"),
+                )
+                .hint("write the network address, a slash and the prefix length"),
             );
             None
         }
         Err(NetError::HostBits(canonical)) => {
             out.push(
-                Finding::at(Rule::Lp020, path, format!("CIDR `{text}` has host bits set; expected the network address `{canonical}`"))
-                    .hint(format!("did you mean `{canonical}`?")),
+                Finding::at(
+                    Rule::Lp020,
+                    path,
+                    format!("CIDR `{text}` has host bits set; expected the network address `{canonical}`"),
+                )
+                .hint(format!("did you mean `{canonical}`?")),
             );
             None
         }
@@ -71,8 +79,12 @@ pub fn check_vpc(vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) -> (Option<N
     match (&vpc.cidr, vpc.size) {
         (Some(_), Some(_)) => {
             out.push(
-                Finding::at(Rule::Lp001, &path.key("size"), "this VPC has both `cidr` and `size`; expected one of them")
-                    .hint("keep `cidr` for a fixed range, or `size` to allocate from the pools"),
+                Finding::at(
+                    Rule::Lp001,
+                    &path.key("size"),
+                    "this VPC has both `cidr` and `size`; expected one of them",
+                )
+                .hint("keep `cidr` for a fixed range, or `size` to allocate from the pools"),
             );
             (None, false)
         }
@@ -89,8 +101,12 @@ pub fn check_vpc(vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) -> (Option<N
             let Some(net) = parse_cidr(text, &p, out) else { return (None, false) };
             if !VPC_PREFIXES.contains(&net.prefix()) {
                 out.push(
-                    Finding::at(Rule::Lp021, &p, format!("VPC CIDR {net} is a /{}; expected a prefix from /16 to /28", net.prefix()))
-                        .hint("AWS accepts VPC CIDR blocks from /16 (65,536 addresses) to /28 (16)"),
+                    Finding::at(
+                        Rule::Lp021,
+                        &p,
+                        format!("VPC CIDR {net} is a /{}; expected a prefix from /16 to /28", net.prefix()),
+                    )
+                    .hint("AWS accepts VPC CIDR blocks from /16 (65,536 addresses) to /28 (16)"),
                 );
                 return (None, false);
             }

@@ -61,6 +61,8 @@ impl Connectivity {
         if sa == sb {
             return Some("both are attached to the transit in one segment");
         }
-        self.reaches.contains(&(sa.clone(), sb.clone())).then_some("both are attached to the transit and their segments reach each other")
+        self.reaches
+            .contains(&(sa.clone(), sb.clone()))
+            .then_some("both are attached to the transit and their segments reach each other")
     }
 }

@@ -25,10 +25,13 @@ fn walk(errors: &ValidationErrors, at: &Pointer, shape: &Value, out: &mut Vec<Fi
             ValidationErrorsKind::Field(list) => {
                 for e in list {
                     let (rule, hint) = match e.code.as_ref() {
-                        "LP012" => (Rule::Lp012, "an account ID is the 12 digits of the account, quoted (`\"012345678901\"`)"),
+                        "LP012" => {
+                            (Rule::Lp012, "an account ID is the 12 digits of the account, quoted (`\"012345678901\"`)")
+                        }
                         _ => (Rule::Lp014, "`aws organizations describe-organization` shows the organization ID"),
                     };
-                    let message = e.message.as_ref().map_or_else(|| format!("`{name}` is invalid"), ToString::to_string);
+                    let message =
+                        e.message.as_ref().map_or_else(|| format!("`{name}` is invalid"), ToString::to_string);
                     out.push(Finding::at(rule, &path, message).hint(hint));
                 }
             }

@@ -158,7 +158,8 @@ fn endpoint_enis(topo: &Topology) -> BTreeMap<&str, u32> {
         }
     }
     if topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
-        let hubs: BTreeSet<&str> = topo.endpoints.iter().filter(|g| !g.share.is_empty()).map(|g| g.vpc.as_str()).collect();
+        let hubs: BTreeSet<&str> =
+            topo.endpoints.iter().filter(|g| !g.share.is_empty()).map(|g| g.vpc.as_str()).collect();
         for hub in hubs {
             // inbound and outbound resolver endpoints, one IP per AZ each
             *counts.entry(hub).or_default() += 2;

@@ -74,7 +74,10 @@ fn reserved_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &m
                     Finding::at(
                         Rule::Lp022,
                         &at,
-                        format!("VPC `{name}` ({net}) overlaps the reserved range `{}` ({}); expected no overlap", r.name, r.net),
+                        format!(
+                            "VPC `{name}` ({net}) overlaps the reserved range `{}` ({}); expected no overlap",
+                            r.name, r.net
+                        ),
                     )
                     .hint("reserved ranges are in use elsewhere (on-premises, unmanaged VPCs); pick another CIDR")
                     .related(Anchor::Value(r.path.clone()), "reserved here"),

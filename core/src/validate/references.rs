@@ -73,7 +73,13 @@ pub fn check(topo: &Topology, out: &mut Vec<Finding>) {
             owned_by(topo, &d.vpc, &d.account, &p.key("vpc"), out);
             unique_list(d.users.iter().map(String::as_str), &p.key("users"), "user", out);
         }
-        unique_by(s.domains.iter().map(|d| d.lob.as_str()), &root.key("studio").key("domains"), "lob", "line of business", out);
+        unique_by(
+            s.domains.iter().map(|d| d.lob.as_str()),
+            &root.key("studio").key("domains"),
+            "lob",
+            "line of business",
+            out,
+        );
     }
     for (i, pl) in topo.privatelink.iter().enumerate() {
         let p = root.key("privatelink").index(i);
@@ -84,7 +90,13 @@ pub fn check(topo: &Topology, out: &mut Vec<Finding>) {
         unique_list(pl.consumers.iter().map(String::as_str), &p.key("consumers"), "VPC", out);
     }
     unique_by(topo.workloads.iter().map(|w| w.name.as_str()), &root.key("workloads"), "name", "workload", out);
-    unique_by(topo.privatelink.iter().map(|s| s.name.as_str()), &root.key("privatelink"), "name", "PrivateLink service", out);
+    unique_by(
+        topo.privatelink.iter().map(|s| s.name.as_str()),
+        &root.key("privatelink"),
+        "name",
+        "PrivateLink service",
+        out,
+    );
     unique_by(
         topo.addressing.reserved.iter().map(|r| r.name.as_str()),
         &root.key("addressing").key("reserved"),
@@ -103,8 +115,12 @@ fn endpoints(topo: &Topology, vpcs: &[&str], out: &mut Vec<Finding>) {
             refer("VPC", s, vpcs, &p.key("share").index(j), out);
             if *s == g.vpc {
                 out.push(
-                    Finding::at(Rule::Lp010, &p.key("share").index(j), format!("VPC `{s}` shares endpoints with itself"))
-                        .hint("list only the other VPCs that use this hub"),
+                    Finding::at(
+                        Rule::Lp010,
+                        &p.key("share").index(j),
+                        format!("VPC `{s}` shares endpoints with itself"),
+                    )
+                    .hint("list only the other VPCs that use this hub"),
                 );
             }
         }
@@ -134,7 +150,10 @@ fn refer(kind: &str, name: &str, known: &[&str], path: &Pointer, out: &mut Vec<F
     let mut f = Finding::at(
         Rule::Lp010,
         path,
-        format!("{kind} `{name}` is not defined; expected one of the {plural} {}", suggest::list(known.iter().copied(), 8)),
+        format!(
+            "{kind} `{name}` is not defined; expected one of the {plural} {}",
+            suggest::list(known.iter().copied(), 8)
+        ),
     );
     f = match suggest::hint_for(name, known.iter().copied()) {
         Some(h) => f.hint(h),
@@ -147,11 +166,8 @@ fn service_ref(service: &str, path: &Pointer, out: &mut Vec<Finding>) {
     if catalog::service(service).is_some() {
         return;
     }
-    let mut f = Finding::at(
-        Rule::Lp010,
-        path,
-        format!("endpoint service `{service}` is not in Linkplan's service catalog"),
-    );
+    let mut f =
+        Finding::at(Rule::Lp010, path, format!("endpoint service `{service}` is not in Linkplan's service catalog"));
     f = match suggest::hint_for(service, catalog::short_names()) {
         Some(h) => f.hint(h),
         None => f.hint("use a short name such as `bedrock-runtime`, `sts` or `sagemaker.api`"),
@@ -162,12 +178,14 @@ fn service_ref(service: &str, path: &Pointer, out: &mut Vec<Finding>) {
 /// The VPC used for a role must belong to the role's account.
 fn owned_by(topo: &Topology, vpc: &str, account: &str, path: &Pointer, out: &mut Vec<Finding>) {
     if let Some(v) = topo.vpcs.get(vpc)
-        && v.account != account && topo.accounts.contains_key(account) {
-            out.push(
-                Finding::at(Rule::Lp010, path, format!("VPC `{vpc}` belongs to account `{}`, not `{account}`", v.account))
-                    .hint(format!("name a VPC of account `{account}`, or change the account")),
-            );
-        }
+        && v.account != account
+        && topo.accounts.contains_key(account)
+    {
+        out.push(
+            Finding::at(Rule::Lp010, path, format!("VPC `{vpc}` belongs to account `{}`, not `{account}`", v.account))
+                .hint(format!("name a VPC of account `{account}`, or change the account")),
+        );
+    }
 }
 
 /// LP011 for a value listed twice in one list.
@@ -187,7 +205,13 @@ fn unique_list<'a>(items: impl Iterator<Item = &'a str>, path: &Pointer, kind: &
 }
 
 /// LP011 for list entries whose `field` repeats.
-fn unique_by<'a>(items: impl Iterator<Item = &'a str>, list: &Pointer, field: &str, kind: &str, out: &mut Vec<Finding>) {
+fn unique_by<'a>(
+    items: impl Iterator<Item = &'a str>,
+    list: &Pointer,
+    field: &str,
+    kind: &str,
+    out: &mut Vec<Finding>,
+) {
     let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, item) in items.enumerate() {
         if let Some(&j) = first.get(item) {
@@ -209,9 +233,13 @@ fn account_ids(topo: &Topology, out: &mut Vec<Finding>) {
         let p = Pointer::root().key("accounts").key(name).key("id");
         match by_id.get(a.id.as_str()) {
             Some(first) => out.push(
-                Finding::at(Rule::Lp011, &p, format!("account ID {} is defined twice, as `{first}` and `{name}`", a.id))
-                    .hint("use one account name for one account")
-                    .related(Anchor::Value(Pointer::root().key("accounts").key(first).key("id")), "first defined here"),
+                Finding::at(
+                    Rule::Lp011,
+                    &p,
+                    format!("account ID {} is defined twice, as `{first}` and `{name}`", a.id),
+                )
+                .hint("use one account name for one account")
+                .related(Anchor::Value(Pointer::root().key("accounts").key(first).key("id")), "first defined here"),
             ),
             None => {
                 by_id.insert(&a.id, name);

@@ -18,7 +18,12 @@ pub fn check_vpc(name: &str, vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) 
                     Finding::at(
                         Rule::Lp013,
                         &path.key("azs"),
-                        format!("VPC `{name}` asks for {n} AZs; {} has {} ({})", vpc.region, known.len(), known.join(", ")),
+                        format!(
+                            "VPC `{name}` asks for {n} AZs; {} has {} ({})",
+                            vpc.region,
+                            known.len(),
+                            known.join(", ")
+                        ),
                     )
                     .hint(format!("ask for 1 to {} AZs, or list the AZ IDs", known.len())),
                 );
@@ -29,7 +34,10 @@ pub fn check_vpc(name: &str, vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) 
         Azs::Ids(ids) => {
             let mut ok = !ids.is_empty();
             if ids.is_empty() {
-                out.push(Finding::at(Rule::Lp013, &path.key("azs"), format!("VPC `{name}` lists no AZ IDs")).hint("list at least one AZ ID"));
+                out.push(
+                    Finding::at(Rule::Lp013, &path.key("azs"), format!("VPC `{name}` lists no AZ IDs"))
+                        .hint("list at least one AZ ID"),
+                );
             }
             let mut first: HashMap<&str, usize> = HashMap::new();
             for (i, az) in ids.iter().enumerate() {
@@ -50,7 +58,11 @@ pub fn check_vpc(name: &str, vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) 
                 let mut f = Finding::at(
                     Rule::Lp013,
                     &p,
-                    format!("AZ ID `{az}` is not in {}; expected one of {}", vpc.region, suggest::list(known.iter().copied(), 8)),
+                    format!(
+                        "AZ ID `{az}` is not in {}; expected one of {}",
+                        vpc.region,
+                        suggest::list(known.iter().copied(), 8)
+                    ),
                 );
                 f = match regions::region_of_az(az) {
                     Some(r) => f.hint(format!("`{az}` is in {r}; AZ IDs name one region's zones")),
@@ -72,7 +84,8 @@ pub fn check_vpc(name: &str, vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) 
 fn region(name: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<&'static [&'static str]> {
     let found = regions::azs(name);
     if found.is_none() {
-        let mut f = Finding::at(Rule::Lp013, path, format!("region `{name}` is not an AWS commercial region Linkplan knows"));
+        let mut f =
+            Finding::at(Rule::Lp013, path, format!("region `{name}` is not an AWS commercial region Linkplan knows"));
         f = match suggest::hint_for(name, regions::names()) {
             Some(h) => f.hint(h),
             None => f.hint("use a region code such as `us-east-1`"),

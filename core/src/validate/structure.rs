@@ -8,8 +8,8 @@
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
 use crate::suggest;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -36,7 +36,11 @@ pub fn check(value: &mut Value) -> Structure {
         // the schema is generated from our own types; failing to compile it
         // is a bug, reported rather than panicked on
         return Structure {
-            findings: vec![Finding::at(Rule::Lp001, &Pointer::root(), "internal error: the topology schema does not compile")],
+            findings: vec![Finding::at(
+                Rule::Lp001,
+                &Pointer::root(),
+                "internal error: the topology schema does not compile",
+            )],
             readable: false,
         };
     };
@@ -71,7 +75,11 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
                 let mut f = Finding::at_key(
                     Rule::Lp001,
                     &at,
-                    format!("unknown field `{name}` in {}; expected one of {}", describe_path(&path), suggest::list(&allowed, 12)),
+                    format!(
+                        "unknown field `{name}` in {}; expected one of {}",
+                        describe_path(&path),
+                        suggest::list(&allowed, 12)
+                    ),
                 );
                 f = f.hint(
                     suggest::hint_for(name, allowed.iter().map(String::as_str))
@@ -109,14 +117,20 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
                 &path,
                 format!("{} is `{found}`; expected {}", describe_path(&path), suggest::list(&names, 12)),
             );
-            f = f.hint(suggest::hint_for(&found, names.iter().map(String::as_str)).unwrap_or_else(|| "use one of the values listed".to_owned()));
+            f = f.hint(
+                suggest::hint_for(&found, names.iter().map(String::as_str))
+                    .unwrap_or_else(|| "use one of the values listed".to_owned()),
+            );
             st.findings.push(f);
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             st.readable = false;
             // the alternative whose type matched explains the error best
             let same_place_type_error = |errs: &Vec<jsonschema::ValidationError<'static>>| {
-                errs.iter().any(|e| e.instance_path().as_str() == path.as_str() && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. }))
+                errs.iter().any(|e| {
+                    e.instance_path().as_str() == path.as_str()
+                        && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. })
+                })
             };
             match context.iter().find(|errs| !errs.is_empty() && !same_place_type_error(errs)) {
                 Some(errs) => {
@@ -134,16 +148,18 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
             if instance.as_u64().is_none_or(|v| v > u64::from(u32::MAX)) {
                 st.readable = false;
             }
-            st.findings.push(Finding::at(
-                rule,
-                &path,
-                format!("{} is {found}; expected {expected}", describe_path(&path)),
-            )
-            .hint(format!("use a value within the limit of {limit}")));
+            st.findings.push(
+                Finding::at(rule, &path, format!("{} is {found}; expected {expected}", describe_path(&path)))
+                    .hint(format!("use a value within the limit of {limit}")),
+            );
         }
         other => {
             st.readable = false;
-            st.findings.push(Finding::at(Rule::Lp001, &path, format!("{} is invalid: {other:?}", describe_path(&path))));
+            st.findings.push(Finding::at(
+                Rule::Lp001,
+                &path,
+                format!("{} is invalid: {other:?}", describe_path(&path)),
+            ));
         }
     }
 }

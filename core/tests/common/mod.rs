@@ -11,7 +11,10 @@ pub fn run(text: &str) -> Outcome {
 }
 
 pub fn run_locked(text: &str, lock: &str) -> Outcome {
-    linkplan_core::run(&Input { topology: Text { file: "topology.yaml", text }, lock: Some(Text { file: "topology.lock.json", text: lock }) })
+    linkplan_core::run(&Input {
+        topology: Text { file: "topology.yaml", text },
+        lock: Some(Text { file: "topology.lock.json", text: lock }),
+    })
 }
 
 pub fn codes(o: &Outcome) -> Vec<String> {

@@ -86,12 +86,21 @@ pub fn add_cidr(moto: &Moto, key: &str, region: &str, vpc: &str, cidr: &str) {
 }
 
 pub fn create_tgw(moto: &Moto, key: &str, region: &str) -> String {
-    xml_value(&query(moto.port, key, "ec2", region, "Action=CreateTransitGateway&Description=by-hand"), "transitGatewayId")
+    xml_value(
+        &query(moto.port, key, "ec2", region, "Action=CreateTransitGateway&Description=by-hand"),
+        "transitGatewayId",
+    )
 }
 
 pub fn create_endpoint(moto: &Moto, key: &str, region: &str, vpc: &str, service: &str) -> String {
     xml_value(
-        &query(moto.port, key, "ec2", region, &format!("Action=CreateVpcEndpoint&VpcId={vpc}&ServiceName={service}&VpcEndpointType=Interface")),
+        &query(
+            moto.port,
+            key,
+            "ec2",
+            region,
+            &format!("Action=CreateVpcEndpoint&VpcId={vpc}&ServiceName={service}&VpcEndpointType=Interface"),
+        ),
         "vpcEndpointId",
     )
 }
@@ -149,7 +158,11 @@ fn serve(mut stream: TcpStream, answer: fn(&str) -> (u16, String)) -> std::io::R
         if let Some((head, body)) = text.split_once("\r\n\r\n") {
             let len = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
                 .unwrap_or(0);
             if body.len() >= len {
                 break body.to_owned();
