@@ -26,24 +26,101 @@ pub struct PlanOptions {
     pub lock_file_name: Option<String>,
 }
 
-/// One finding, as data.
+/// How serious a finding is.
+#[napi(string_enum = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl From<linkplan_core::Severity> for Severity {
+    fn from(s: linkplan_core::Severity) -> Self {
+        match s {
+            linkplan_core::Severity::Error => Severity::Error,
+            linkplan_core::Severity::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// A second place a finding refers to ("first defined here").
+#[napi(object)]
+#[derive(Clone, Debug)]
+pub struct RelatedLocation {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+    /// Byte offset and length in the finding's file.
+    pub offset: u32,
+    pub length: u32,
+}
+
+/// One finding, as data: the core's `Diagnostic` (the shape of
+/// `plan validate --format json`), plus its rendered code frame.
 #[napi(object)]
 #[derive(Clone, Debug)]
 pub struct JsDiagnostic {
+    /// The rule code, e.g. `LP022`.
     pub code: String,
-    /// `error` or `warning`.
-    pub severity: String,
+    pub severity: Severity,
+    /// What was found and what was expected.
     pub message: String,
     pub file: String,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column, in characters.
     pub column: u32,
     pub end_line: u32,
     pub end_column: u32,
+    /// Byte offset and length of the offending text in `file`.
+    pub offset: u32,
+    pub length: u32,
     pub hint: Option<String>,
+    /// Other places the finding refers to.
+    pub related: Vec<RelatedLocation>,
     /// The JSON pointer of the offending value, when known.
     pub path: Option<String>,
+    /// The rule's documentation.
+    pub url: String,
     /// The finding rendered as the CLI prints it, with its code frame.
     pub code_frame: String,
+}
+
+fn n(v: usize) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+impl JsDiagnostic {
+    /// The one conversion from the core's diagnostic.
+    fn new(d: &Diagnostic, sources: &[(&str, &str)]) -> Self {
+        JsDiagnostic {
+            code: d.code.clone(),
+            severity: d.severity.into(),
+            message: d.message.clone(),
+            file: d.file.clone(),
+            line: n(d.line),
+            column: n(d.column),
+            end_line: n(d.end_line),
+            end_column: n(d.end_column),
+            offset: n(d.offset),
+            length: n(d.length),
+            hint: d.hint.clone(),
+            related: d
+                .related
+                .iter()
+                .map(|r| RelatedLocation {
+                    message: r.message.clone(),
+                    line: n(r.line),
+                    column: n(r.column),
+                    offset: n(r.offset),
+                    length: n(r.length),
+                })
+                .collect(),
+            path: d.path.clone(),
+            url: d.url.clone(),
+            code_frame: render_text(d, sources, TextStyle { color: false, width: Some(100) }),
+        }
+    }
 }
 
 /// What `validate` and `plan` return.
@@ -65,14 +142,16 @@ pub struct PlanResult {
 
 /// Checks a topology; returns every finding.
 #[napi]
+#[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
 pub fn validate(text: String, options: Option<PlanOptions>) -> PlanResult {
-    guarded(&text, options.unwrap_or_default(), false)
+    guarded(&text, &options.unwrap_or_default(), false)
 }
 
 /// Checks a topology and returns its plan when it is valid.
 #[napi]
+#[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
 pub fn plan(text: String, options: Option<PlanOptions>) -> PlanResult {
-    guarded(&text, options.unwrap_or_default(), true)
+    guarded(&text, &options.unwrap_or_default(), true)
 }
 
 /// The core's version.
@@ -82,9 +161,9 @@ pub fn version() -> String {
 }
 
 /// Runs the core, turning a panic into an `LP000` diagnostic.
-pub fn guarded(text: &str, options: PlanOptions, with_plan: bool) -> PlanResult {
+pub fn guarded(text: &str, options: &PlanOptions, with_plan: bool) -> PlanResult {
     let file = options.file_name.clone().unwrap_or_else(|| "topology.yaml".into());
-    match catch_unwind(AssertUnwindSafe(|| run(text, &options, &file, with_plan))) {
+    match catch_unwind(AssertUnwindSafe(|| run(text, options, &file, with_plan))) {
         Ok(result) => result,
         Err(payload) => {
             let what = payload
@@ -92,24 +171,12 @@ pub fn guarded(text: &str, options: PlanOptions, with_plan: bool) -> PlanResult 
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            let message = format!("internal error in the Linkplan core: {what}");
+            let d = Diagnostic::internal_error(&file, &what);
             PlanResult {
                 valid: false,
                 plan_json: None,
                 lock: None,
-                diagnostics: vec![JsDiagnostic {
-                    code: "LP000".into(),
-                    severity: "error".into(),
-                    message: message.clone(),
-                    file,
-                    line: 1,
-                    column: 1,
-                    end_line: 1,
-                    end_column: 1,
-                    hint: Some("this is a bug in Linkplan; please report it with the topology".into()),
-                    path: None,
-                    code_frame: format!("LP000: {message}"),
-                }],
+                diagnostics: vec![JsDiagnostic::new(&d, &[(file.as_str(), text)])],
             }
         }
     }
@@ -125,7 +192,7 @@ fn run(text: &str, options: &PlanOptions, file: &str, with_plan: bool) -> PlanRe
     if let Some(l) = options.lock.as_deref() {
         sources.push((lock_file.as_str(), l));
     }
-    let diagnostics = outcome.diagnostics.iter().map(|d| convert(d, sources.as_slice())).collect();
+    let diagnostics = outcome.diagnostics.iter().map(|d| JsDiagnostic::new(d, sources.as_slice())).collect();
     let (plan, lock) = if with_plan {
         (
             outcome.plan.as_ref().and_then(|p| serde_json::to_string(p).ok()),
@@ -135,23 +202,6 @@ fn run(text: &str, options: &PlanOptions, file: &str, with_plan: bool) -> PlanRe
         (None, None)
     };
     PlanResult { valid: outcome.is_valid(), plan_json: plan, diagnostics, lock }
-}
-
-fn convert(d: &Diagnostic, sources: &[(&str, &str)]) -> JsDiagnostic {
-    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-    JsDiagnostic {
-        code: d.code.clone(),
-        severity: if d.is_error() { "error".into() } else { "warning".into() },
-        message: d.message.clone(),
-        file: d.file.clone(),
-        line: n(d.line),
-        column: n(d.column),
-        end_line: n(d.end_line),
-        end_column: n(d.end_column),
-        hint: d.hint.clone(),
-        path: d.path.clone(),
-        code_frame: render_text(d, sources, TextStyle { color: false, width: Some(100) }),
-    }
 }
 
 #[cfg(test)]

@@ -9,108 +9,7 @@ use crate::source::{ByteSpan, LineIndex, Pointer, SpanIndex};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// The rule codes of the topology spec. The codes are normative: users and
-/// tests match on them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    /// The file does not parse, or a field has the wrong type / is unknown.
-    Lp001,
-    /// The lock file is unreadable, corrupt or belongs to another topology.
-    Lp002,
-    /// A reference names something that does not exist.
-    Lp010,
-    /// A name is defined twice.
-    Lp011,
-    /// An account ID is not 12 digits.
-    Lp012,
-    /// Unknown region, or an AZ ID that is not in the VPC's region.
-    Lp013,
-    /// A value is out of its allowed range (e.g. the presigned URL TTL).
-    Lp014,
-    /// A CIDR is not canonical (host bits set).
-    Lp020,
-    /// A VPC or subnet prefix outside /16–/28.
-    Lp021,
-    /// Two CIDRs overlap where they must not.
-    Lp022,
-    /// A pool has no room for a requested size.
-    Lp023,
-    /// The subnets of a VPC do not fit in its CIDR.
-    Lp024,
-    /// A subnet has too few addresses for its endpoint ENIs plus the 5 AWS reserves.
-    Lp025,
-    /// The change would move a locked allocation.
-    Lp026,
-    /// (warning) An allocation is not in the lock file yet.
-    Lp027,
-    /// A service is not offered in that region (or not in a planned AZ).
-    Lp030,
-    /// A workload cannot reach a service it needs; names the missing link.
-    Lp031,
-    /// A shared hosted zone would collide with a VPC's own private DNS.
-    Lp032,
-    /// Two hubs serve the same service name to one VPC.
-    Lp033,
-    /// A gateway endpoint is shared (gateway endpoints serve their own VPC only).
-    Lp034,
-    /// A VPC would need two Route 53 Profiles.
-    Lp035,
-    /// Resolver endpoints need two AZs in the hub.
-    Lp036,
-    /// A PrivateLink consumer is in another region than its producer.
-    Lp037,
-    /// An AWS quota would be exceeded.
-    Lp040,
-    /// (warning) An AWS quota is at 80% or more.
-    Lp041,
-    /// (warning) A security weakness the spec asks for explicitly.
-    Lp050,
-    /// (warning) The live accounts already hold what the plan would create
-    /// again (a transit gateway, a VPC endpoint for the same service); found
-    /// by `plan check --live`.
-    Lp060,
-}
-
-impl Rule {
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::Lp001 => "LP001",
-            Rule::Lp002 => "LP002",
-            Rule::Lp010 => "LP010",
-            Rule::Lp011 => "LP011",
-            Rule::Lp012 => "LP012",
-            Rule::Lp013 => "LP013",
-            Rule::Lp014 => "LP014",
-            Rule::Lp020 => "LP020",
-            Rule::Lp021 => "LP021",
-            Rule::Lp022 => "LP022",
-            Rule::Lp023 => "LP023",
-            Rule::Lp024 => "LP024",
-            Rule::Lp025 => "LP025",
-            Rule::Lp026 => "LP026",
-            Rule::Lp027 => "LP027",
-            Rule::Lp030 => "LP030",
-            Rule::Lp031 => "LP031",
-            Rule::Lp032 => "LP032",
-            Rule::Lp033 => "LP033",
-            Rule::Lp034 => "LP034",
-            Rule::Lp035 => "LP035",
-            Rule::Lp036 => "LP036",
-            Rule::Lp037 => "LP037",
-            Rule::Lp040 => "LP040",
-            Rule::Lp041 => "LP041",
-            Rule::Lp050 => "LP050",
-            Rule::Lp060 => "LP060",
-        }
-    }
-
-    fn default_severity(self) -> Severity {
-        match self {
-            Rule::Lp027 | Rule::Lp041 | Rule::Lp050 | Rule::Lp060 => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
-}
+pub use crate::rules::Rule;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -172,21 +71,25 @@ impl Finding {
         Self::new(rule, Anchor::Key(path.clone()), message)
     }
 
+    #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    #[must_use]
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
 
+    #[must_use]
     pub fn in_lock(mut self) -> Self {
         self.source = SourceId::Lock;
         self
     }
 
+    #[must_use]
     pub fn related(mut self, at: Anchor, label: impl Into<String>) -> Self {
         self.related.push((at, label.into()));
         self
@@ -231,11 +134,34 @@ pub struct Diagnostic {
     /// The JSON pointer of the offending value, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The rule's documentation.
+    pub url: String,
 }
 
 impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// An LP000 at the start of `file`: the core failed on its input (the
+    /// binding's guard reports a panic so).
+    pub fn internal_error(file: &str, message: &str) -> Self {
+        Diagnostic {
+            code: Rule::Lp000.code().to_owned(),
+            severity: Severity::Error,
+            message: format!("internal error in the Linkplan core: {message}"),
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            offset: 0,
+            length: 0,
+            hint: Some("this is a bug in Linkplan; please report it with the topology".into()),
+            related: Vec::new(),
+            path: None,
+            url: Rule::Lp000.url(),
+        }
     }
 }
 
@@ -306,6 +232,7 @@ pub fn resolve(findings: Vec<Finding>, topology: &SourceFile<'_>, lock: Option<&
                     hint: f.hint,
                     related,
                     path,
+                    url: f.rule.url(),
                 },
             )
         })

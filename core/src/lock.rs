@@ -6,11 +6,12 @@
 //! and their ranges stay taken, until the lock is rewritten with `prune`:
 //! the old VPC may still be deployed while its removal rolls out.
 
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
+use crate::cidr::subnets::SubnetKey;
 use crate::diagnostic::{Anchor, Finding, Rule};
 use crate::plan::Plan;
 use crate::source::{self, Pointer, SpanIndex};
-use crate::validate::tier_rank;
+use crate::spec::Tier;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,12 +39,12 @@ pub struct LockedVpc {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LockedSubnet {
-    pub tier: String,
+    pub tier: Tier,
     pub az: String,
     pub cidr: String,
 }
 
-/// A lock read and checked: CIDRs parsed, subnets keyed by (tier, AZ).
+/// A lock read and checked: CIDRs parsed, subnets keyed by tier and AZ.
 #[derive(Debug, Default)]
 pub struct ParsedLock {
     pub vpcs: BTreeMap<String, LockedAllocation>,
@@ -51,8 +52,8 @@ pub struct ParsedLock {
 
 #[derive(Debug, Clone)]
 pub struct LockedAllocation {
-    pub cidr: Net,
-    pub subnets: BTreeMap<(String, String), Net>,
+    pub cidr: Ipv4Net,
+    pub subnets: BTreeMap<SubnetKey, Ipv4Net>,
 }
 
 /// Reads lock text. Any problem is LP002 in the lock file and the lock is
@@ -65,7 +66,7 @@ pub fn parse(text: &str, topology_name: &str) -> (Option<ParsedLock>, SpanIndex,
         Ok(lock) => (lock, Vec::new()),
         Err(_) => return parse_slow(text, topology_name),
     };
-    let (parsed, findings) = check(lock, topology_name, &mut out);
+    let (parsed, findings) = check(&lock, topology_name, &mut out);
     if findings {
         return parse_slow(text, topology_name);
     }
@@ -82,7 +83,7 @@ fn parse_slow(text: &str, topology_name: &str) -> (Option<ParsedLock>, SpanIndex
     let Some(value) = value.filter(|_| out.is_empty()) else { return (None, spans, corrupt(out)) };
     match serde_json::from_value::<Lock>(value) {
         Ok(lock) => {
-            let (parsed, findings) = check(lock, topology_name, &mut out);
+            let (parsed, findings) = check(&lock, topology_name, &mut out);
             if findings { (None, spans, corrupt(out)) } else { (parsed, spans, out) }
         }
         Err(e) => {
@@ -94,7 +95,7 @@ fn parse_slow(text: &str, topology_name: &str) -> (Option<ParsedLock>, SpanIndex
     }
 }
 /// Checks a lock read into its types; `true` when it has findings.
-fn check(lock: Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<ParsedLock>, bool) {
+fn check(lock: &Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<ParsedLock>, bool) {
     if lock.lock_version != LOCK_VERSION {
         out.push(
             Finding::at(
@@ -120,7 +121,7 @@ fn check(lock: Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<Par
     for (name, v) in &lock.vpcs {
         let p = Pointer::root().key("vpcs").key(name);
         let Some(cidr) = lock_net(&v.cidr, &p.key("cidr"), out) else { continue };
-        let mut subnets = BTreeMap::new();
+        let mut subnets: BTreeMap<SubnetKey, Ipv4Net> = BTreeMap::new();
         for (i, s) in v.subnets.iter().enumerate() {
             let sp = p.key("subnets").index(i).key("cidr");
             let Some(net) = lock_net(&s.cidr, &sp, out) else { continue };
@@ -128,16 +129,16 @@ fn check(lock: Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<Par
                 out.push(
                     Finding::at(Rule::Lp002, &sp, format!("locked subnet {net} is outside its VPC's {cidr}")).in_lock(),
                 );
-            } else if let Some(((t, a), other)) = subnets.iter().find(|(_, o): &(_, &Net)| o.overlaps(net)) {
+            } else if let Some((key, other)) = subnets.iter().find(|(_, o): &(_, &Ipv4Net)| o.overlaps(net)) {
                 out.push(
                     Finding::at(
                         Rule::Lp002,
                         &sp,
-                        format!("locked subnet {net} overlaps the locked subnet {other} ({t} in {a})"),
+                        format!("locked subnet {net} overlaps the locked subnet {other} ({} in {})", key.tier, key.az),
                     )
                     .in_lock(),
                 );
-            } else if subnets.insert((s.tier.clone(), s.az.clone()), net).is_some() {
+            } else if subnets.insert(SubnetKey { tier: s.tier.clone(), az: s.az.clone() }, net).is_some() {
                 out.push(
                     Finding::at(Rule::Lp002, &sp, format!("subnet {} in {} is locked twice", s.tier, s.az)).in_lock(),
                 );
@@ -164,13 +165,12 @@ fn corrupt(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-fn lock_net(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<Net> {
-    match text.parse::<Net>() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            out.push(Finding::at(Rule::Lp002, path, format!("`{text}` is not a canonical IPv4 CIDR")).in_lock());
-            None
-        }
+fn lock_net(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<Ipv4Net> {
+    if let Ok(n) = text.parse::<Ipv4Net>() {
+        Some(n)
+    } else {
+        out.push(Finding::at(Rule::Lp002, path, format!("`{text}` is not a canonical IPv4 CIDR")).in_lock());
+        None
     }
 }
 
@@ -186,13 +186,19 @@ impl Lock {
                 .map(|s| LockedSubnet { tier: s.tier.clone(), az: s.az.clone(), cidr: s.cidr.to_string() })
                 .collect();
             if !prune && let Some(old) = old.and_then(|o| o.vpcs.get(name)).filter(|o| o.cidr == v.cidr) {
-                for ((tier, az), net) in &old.subnets {
-                    if !subnets.iter().any(|s| &s.tier == tier && &s.az == az) {
-                        subnets.push(LockedSubnet { tier: tier.clone(), az: az.clone(), cidr: net.to_string() });
+                for (key, net) in &old.subnets {
+                    if !subnets.iter().any(|s| s.tier == key.tier && s.az == key.az) {
+                        subnets.push(LockedSubnet {
+                            tier: key.tier.clone(),
+                            az: key.az.clone(),
+                            cidr: net.to_string(),
+                        });
                     }
                 }
             }
-            subnets.sort_by(|a, b| (tier_rank(&a.tier), &a.tier, &a.az).cmp(&(tier_rank(&b.tier), &b.tier, &b.az)));
+            // tier order, then AZ ID: the canonical order, so that a lock
+            // only changes where an allocation does
+            subnets.sort_by(|a, b| (&a.tier, &a.az).cmp(&(&b.tier, &b.az)));
             vpcs.insert(name.clone(), LockedVpc { cidr: v.cidr.to_string(), subnets });
         }
         if !prune {
@@ -202,9 +208,9 @@ impl Lock {
                     subnets: old
                         .subnets
                         .iter()
-                        .map(|((tier, az), net)| LockedSubnet {
-                            tier: tier.clone(),
-                            az: az.clone(),
+                        .map(|(key, net)| LockedSubnet {
+                            tier: key.tier.clone(),
+                            az: key.az.clone(),
                             cidr: net.to_string(),
                         })
                         .collect(),

@@ -1,18 +1,20 @@
 //! The plan: what the planners decided, as the versioned JSON that
 //! `plan show --format json` prints and the CDK library reads.
 
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::network::dns::DnsPlan;
 use crate::network::endpoints::EndpointPlan;
 use crate::network::iam::IamPlan;
 use crate::network::privatelink::PrivateLinkPlan;
 use crate::network::reachability::Proof;
 use crate::network::routing::RoutingPlan;
+use crate::network::stacks::{StackPlan, StackRole, VpcRole};
 use crate::network::studio::StudioPlan;
+use crate::spec::Tier;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// The plan format's version; bumped on any incompatible change.
 pub const PLAN_VERSION: &str = "linkplan.plan/v1alpha1";
@@ -28,6 +30,8 @@ pub struct Plan {
     pub organization_id: Option<String>,
     /// Account name → account ID.
     pub accounts: BTreeMap<String, String>,
+    /// Every stack the CDK app creates, by name.
+    pub stacks: Vec<StackPlan>,
     /// Every VPC by name, with its address and subnets.
     pub vpcs: BTreeMap<String, VpcPlan>,
     pub endpoints: Vec<EndpointPlan>,
@@ -50,7 +54,7 @@ pub struct VpcPlan {
     pub account: String,
     pub account_id: String,
     pub region: String,
-    pub cidr: Net,
+    pub cidr: Ipv4Net,
     /// Whether the CIDR was given (`fixed`) or allocated from a pool (`pool`).
     pub source: AddressSource,
     /// True when the CIDR comes from the lock file.
@@ -59,6 +63,17 @@ pub struct VpcPlan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
     pub subnets: Vec<SubnetPlan>,
+    /// What the VPC is for besides running workloads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<VpcRole>,
+    /// The stack that builds it (`stacks[].name`).
+    pub stack: String,
+    #[serde(skip)]
+    pub stack_role: StackRole,
+    /// The SSM parameter its VPC ID is published under.
+    pub id_parameter: String,
+    /// The name of its Route 53 Resolver query log configuration.
+    pub query_log_config_name: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -70,29 +85,50 @@ pub enum AddressSource {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct SubnetPlan {
-    pub tier: String,
+    pub tier: Tier,
     /// The AZ ID.
     pub az: String,
-    pub cidr: Net,
-}
-
-impl JsonSchema for Net {
-    fn schema_name() -> Cow<'static, str> {
-        "Ipv4Cidr".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A canonical IPv4 CIDR, e.g. 10.0.0.0/16",
-            "pattern": r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$"
-        })
-    }
+    pub cidr: Ipv4Net,
 }
 
 /// The JSON Schema of the plan.
+///
+/// An optional field of the plan is left out when it has no value, never
+/// written as `null` (a test holds the examples' plans to it), so the schema
+/// says so: optional, not nullable. The TypeScript types are generated from it.
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or_default()
+    // the plan is written, never read: its schema is the serializer's (a
+    // field skipped when empty is optional)
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| s.contract = schemars::generate::Contract::Serialize)
+        .with_transform(not_nullable as fn(&mut schemars::Schema))
+        .into_generator();
+    serde_json::to_value(generator.into_root_schema_for::<Plan>()).unwrap_or_default()
+}
+
+/// Removes `null` from every schema's types: schemars writes an `Option`
+/// as nullable, which the plan's optional fields are not.
+fn not_nullable(schema: &mut schemars::Schema) {
+    if let Some(serde_json::Value::Array(types)) = schema.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            schema.insert("type".into(), only);
+        }
+    }
+    if let Some(serde_json::Value::Array(any)) = schema.get_mut("anyOf") {
+        any.retain(|a| a.get("type").is_none_or(|t| t != "null"));
+        if let [only] = any.as_slice() {
+            let only = only.clone();
+            schema.remove("anyOf");
+            if let serde_json::Value::Object(m) = only {
+                for (k, v) in m {
+                    schema.insert(k, v);
+                }
+            }
+        }
+    }
+    schemars::transform::transform_subschemas(&mut not_nullable, schema);
 }
 
 impl Plan {
@@ -105,14 +141,15 @@ impl Plan {
                 AddressSource::Fixed => "fixed",
                 AddressSource::Pool => "pool",
             };
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "\n{name}  {}  account {} ({})  {}  [{source}{lock}]\n",
                 v.cidr, v.account, v.account_id, v.region
-            ));
-            out.push_str(&format!("  {:<12} {:<12} {:<18} {:>9}\n", "tier", "az", "cidr", "usable"));
+            );
+            let _ = writeln!(out, "  {:<12} {:<12} {:<18} {:>9}", "tier", "az", "cidr", "usable");
             for s in &v.subnets {
                 let usable = s.cidr.size().saturating_sub(crate::cidr::subnets::AWS_RESERVED);
-                out.push_str(&format!("  {:<12} {:<12} {:<18} {:>9}\n", s.tier, s.az, s.cidr.to_string(), usable));
+                let _ = writeln!(out, "  {:<12} {:<12} {:<18} {:>9}", s.tier, s.az, s.cidr.to_string(), usable);
             }
         }
         if !self.endpoints.is_empty() {
@@ -134,7 +171,8 @@ impl Plan {
         for s in &self.privatelink {
             let consumers: Vec<&str> = s.consumers.iter().map(|c| c.vpc.as_str()).collect();
             let acceptance = if s.acceptance_required { "acceptance required" } else { "no acceptance" };
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "
 privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
 ",
@@ -142,13 +180,13 @@ privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
                 s.producer.vpc,
                 s.producer.port,
                 if consumers.is_empty() { "(none)".to_owned() } else { consumers.join(", ") }
-            ));
+            );
         }
         if !self.reachability.is_empty() {
             out.push_str("\nreachability\n");
             for p in &self.reachability {
                 let verdict = if p.ok { "ok" } else { "FAILS" };
-                out.push_str(&format!("  {:<6} {} needs {} in {}\n", verdict, p.workload, p.service, p.region));
+                let _ = writeln!(out, "  {:<6} {} needs {} in {}", verdict, p.workload, p.service, p.region);
             }
         }
         out

@@ -2,14 +2,16 @@
 //! overlaps → subnets → plan. Each stage adds findings; later stages skip
 //! only what an earlier one found broken.
 
-use crate::cidr::Net;
 use crate::cidr::pools::{self, PoolRange, Request};
 use crate::cidr::subnets::{self, SubnetError, SubnetInput};
+use crate::cidr::{Ipv4Net, block_size};
 use crate::diagnostic::{self, Anchor, Finding, Rule, SourceFile};
 use crate::lock::{self, ParsedLock};
+use crate::names::QUERY_LOG_CONFIG;
+use crate::network::stacks;
 use crate::plan::{AddressSource, PLAN_VERSION, Plan, SubnetPlan, VpcPlan};
 use crate::source::{self, Pointer, SpanIndex};
-use crate::spec::{SubnetSize, Topology};
+use crate::spec::{SubnetSize, Tier, Topology};
 use crate::validate::{self, Facts, VpcFacts};
 use crate::{Input, Outcome};
 use std::collections::BTreeMap;
@@ -59,7 +61,7 @@ pub fn run(input: &Input<'_>) -> Outcome {
     let topo_src = SourceFile::new(input.topology.file, input.topology.text, &spans);
     let lock_src = input.lock.map(|l| SourceFile::new(l.file, l.text, &lock_spans));
     let diagnostics = diagnostic::resolve(findings, &topo_src, lock_src.as_ref());
-    let valid = !diagnostics.iter().any(|d| d.is_error());
+    let valid = !diagnostics.iter().any(super::diagnostic::Diagnostic::is_error);
     Outcome { diagnostics, plan: plan.filter(|_| valid), old_lock, lock_was_given: input.lock.is_some() }
 }
 
@@ -69,11 +71,13 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
     let (facts, found) = validate::check(topo);
     out.extend(found);
     let addresses = vpc_addresses(&facts, lock, out);
-    let by_name: BTreeMap<&str, Net> = addresses.iter().map(|(n, a)| (*n, a.cidr)).collect();
+    let by_name: BTreeMap<&str, Ipv4Net> = addresses.iter().map(|(n, a)| (*n, a.cidr)).collect();
     validate::check_overlaps(&facts, &by_name, out);
 
+    let hubs = topo.hubs();
     let mut vpcs = BTreeMap::new();
     for (name, vpc) in &facts.vpcs {
+        let (roles, stack_role) = stacks::vpc_roles(topo, &hubs, name);
         let Some(addr) = addresses.get(name) else { continue };
         let locked_subnets = lock.and_then(|l| l.vpcs.get(*name)).filter(|l| l.cidr == addr.cidr).map(|l| &l.subnets);
         let tiers = vpc.tiers();
@@ -99,6 +103,11 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
                 azs: vpc.azs.clone(),
                 segment: vpc.spec.segment.clone(),
                 subnets: planned.into_iter().map(|s| SubnetPlan { tier: s.tier, az: s.az, cidr: s.cidr }).collect(),
+                roles,
+                stack: stacks::stack_name(topo, &vpc.spec.account, &vpc.spec.region, stack_role),
+                stack_role,
+                id_parameter: stacks::parameter(topo, &["vpc", name, "id"]),
+                query_log_config_name: QUERY_LOG_CONFIG.name(&[&topo.name, name]),
             },
         );
     }
@@ -111,6 +120,7 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         name: topo.name.clone(),
         organization_id: topo.organization.as_ref().map(|o| o.id.clone()),
         accounts: topo.accounts.iter().map(|(n, a)| (n.clone(), a.id.clone())).collect(),
+        stacks: network.stacks,
         vpcs,
         endpoints: network.endpoints,
         dns: network.dns,
@@ -123,7 +133,7 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
 }
 
 struct Address {
-    cidr: Net,
+    cidr: Ipv4Net,
     source: AddressSource,
     locked: bool,
 }
@@ -137,7 +147,7 @@ fn vpc_addresses<'a>(
     let mut addresses = BTreeMap::new();
     let mut requests = Vec::new();
     // everything already spoken for: fixed VPCs, reserved ranges, the whole lock
-    let mut taken: Vec<Net> = facts.reserved.iter().map(|r| r.net).collect();
+    let mut taken: Vec<Ipv4Net> = facts.reserved.iter().map(|r| r.net).collect();
     taken.extend(lock.iter().flat_map(|l| l.vpcs.values().map(|v| v.cidr)));
     for (name, vpc) in facts.vpcs.iter().filter(|(_, v)| v.plannable) {
         let locked = lock.and_then(|l| l.vpcs.get(*name)).map(|l| l.cidr);
@@ -149,7 +159,7 @@ fn vpc_addresses<'a>(
         }
         match (vpc.fixed, vpc.spec.size, locked) {
             (Some(fixed), _, Some(l)) if l != fixed => {
-                out.push(moved(vpc, l, &format!("the topology now says {fixed}")))
+                out.push(moved(vpc, l, &format!("the topology now says {fixed}")));
             }
             (Some(fixed), _, l) => {
                 taken.push(fixed);
@@ -181,7 +191,7 @@ fn vpc_addresses<'a>(
     addresses
 }
 
-fn moved(vpc: &VpcFacts<'_>, locked: Net, now: &str) -> Finding {
+fn moved(vpc: &VpcFacts<'_>, locked: Ipv4Net, now: &str) -> Finding {
     Finding::at(
         Rule::Lp026,
         &vpc.address_path(),
@@ -212,10 +222,10 @@ fn no_room_finding(vpc: &VpcFacts<'_>, no_room: &pools::NoRoom) -> Finding {
         .hint("add a pool (`addressing.pools`), widen one, or ask for a smaller size")
 }
 
-fn subnet_finding(vpc: &VpcFacts<'_>, cidr: Net, e: &SubnetError) -> Finding {
-    let tier_path = |tier: &str| -> Pointer {
-        match vpc.spec.subnets.as_ref().map(|s| s.get(tier)) {
-            Some(Some(SubnetSize::Prefix(_))) => vpc.path.key("subnets").key(tier),
+fn subnet_finding(vpc: &VpcFacts<'_>, cidr: Ipv4Net, e: &SubnetError) -> Finding {
+    let tier_path = |tier: &Tier| -> Pointer {
+        match vpc.spec.subnets.as_ref().map(|s| s.get(tier.as_str())) {
+            Some(Some(SubnetSize::Prefix(_))) => vpc.path.key("subnets").key(tier.as_str()),
             _ => vpc.address_path(),
         }
     };
@@ -242,7 +252,7 @@ fn subnet_finding(vpc: &VpcFacts<'_>, cidr: Net, e: &SubnetError) -> Finding {
             format!(
                 "`{tier}` subnets of VPC `{}` are /{prefix} ({} addresses); expected room for {enis} endpoint ENIs plus the 5 AWS reserves",
                 vpc.name,
-                1u64 << (32 - u32::from(*prefix))
+                block_size(*prefix)
             ),
         )
         .hint("use a larger prefix for `endpoints`, or `auto`"),

@@ -120,6 +120,10 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
 
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.d.url))
+    }
+
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.d.hint.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }

@@ -1,4 +1,5 @@
 //! "Did you mean …?" for names that do not exist.
+use std::fmt::Write as _;
 
 /// The candidate closest to `word`, when it is close enough to be a typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -30,7 +31,7 @@ pub fn list(names: impl IntoIterator<Item = impl AsRef<str>>, max: usize) -> Str
     }
     let mut s = out.join(", ");
     if more > 0 {
-        s.push_str(&format!(" and {more} more"));
+        let _ = write!(s, " and {more} more");
     }
     if s.is_empty() { "(none)".to_owned() } else { s }
 }

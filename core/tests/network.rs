@@ -43,10 +43,13 @@ fn bedrock_example_endpoints_admit_exactly_their_consumers() {
         .collect();
     let apse1 = p["vpcs"]["app-apse1"]["cidr"].as_str().unwrap();
     let mut expected = vec![("10.10.0.0/16", 443), (apse1, 443)];
-    expected.sort();
+    expected.sort_unstable();
     assert_eq!(ingress, expected);
     assert_eq!(sts["subnets"].as_array().unwrap().len(), 2);
-    assert_eq!(sts["policy"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-exampleorg1");
+    assert_eq!(
+        sts["policy"]["statements"][0]["conditions"][0],
+        serde_json::json!({"operator": "StringEquals", "key": "aws:PrincipalOrgID", "values": ["o-exampleorg1"]})
+    );
     let bedrock = eps.iter().find(|e| e["id"] == "ml-use1/bedrock-runtime").unwrap();
     assert_eq!(bedrock["privateDns"], true);
     assert_eq!(bedrock["securityGroup"]["ingress"].as_array().unwrap().len(), 1);
@@ -69,16 +72,19 @@ fn bedrock_example_dns_routing_and_iam() {
     let roles = p["iam"]["roles"].as_array().unwrap();
     let function = roles.iter().find(|r| r["id"] == "bedrock/function").unwrap();
     assert_eq!(
-        function["permissions"][0]["Resource"],
+        function["permissions"]["statements"][0]["resources"],
         serde_json::json!(["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0"])
     );
     let invoker = roles.iter().find(|r| r["id"] == "bedrock/invoker").unwrap();
     assert_eq!(invoker["arn"], "arn:aws:iam::111111111111:role/bedrock-privatelink-bedrock-invoker");
     assert_eq!(
-        invoker["trust"]["Statement"][0]["Principal"]["AWS"],
+        invoker["trust"]["statements"][0]["principal"]["aws"],
         serde_json::json!(["arn:aws:iam::222222222222:root"])
     );
-    assert_eq!(invoker["trust"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-exampleorg1");
+    assert_eq!(
+        invoker["trust"]["statements"][0]["conditions"][0],
+        serde_json::json!({"operator": "StringEquals", "key": "aws:PrincipalOrgID", "values": ["o-exampleorg1"]})
+    );
 }
 
 #[test]
@@ -203,10 +209,13 @@ fn profiles_and_resolvers_have_their_own_limits() {
 
 #[test]
 fn quotas_are_checked_and_can_be_raised() {
-    let five: String =
-        (0..5).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
-    let four: String =
-        (0..4).map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n")).collect();
+    let vpcs = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("  v{i}: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n"))
+            .collect::<Vec<_>>()
+            .concat()
+    };
+    let (five, four) = (vpcs(5), vpcs(4));
     let six = format!("{five}  v5: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n");
     let over = run(&with_vpcs(&six));
     assert_eq!(codes(&over), ["LP040"]);
@@ -241,9 +250,10 @@ fn a_plan_names_its_version_and_schema_fields() {
 
 #[test]
 fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
-    let spokes: String = (0..70)
+    let spokes = (0..70)
         .map(|i| format!("  s{i}: {{ account: a, region: us-east-1, cidr: 10.{}.0.0/16, azs: 1 }}\n", 2 * i + 1))
-        .collect();
+        .collect::<Vec<_>>()
+        .concat();
     let names: Vec<String> = (0..70).map(|i| format!("s{i}")).collect();
     let t = format!(
         "{}  hub: {{ account: a, region: us-east-1, cidr: 172.16.0.0/16, azs: 2 }}\ntransit: {{ mode: transit-gateway, owner: a, attach: [hub, {list}] }}\nendpoints:\n  - {{ vpc: hub, services: [sts], share: [{list}] }}\ndns: {{ mode: association }}\nquotas: {{ vpcsPerRegion: 100, routesPerRouteTable: 100 }}\n",

@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use linkplan_core::cidr::Net;
+use linkplan_core::cidr::Ipv4Net;
 use linkplan_core::network::endpoints::security_group;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -77,9 +77,9 @@ proptest! {
         nets in prop::collection::vec((any::<u32>(), 16u8..=28), 1..40),
         quota in prop::sample::select(vec![1u32, 5, 60]),
     ) {
-        let consumers: Vec<Net> = nets.iter().map(|(a, p)| Net::new_trunc(*a, *p)).collect();
+        let consumers: Vec<Ipv4Net> = nets.iter().map(|(a, p)| Ipv4Net::new_trunc(*a, *p)).collect();
         let sg = security_group("x", &consumers, 443, quota);
-        let blocks: Vec<Net> = match &sg.prefix_list {
+        let blocks: Vec<Ipv4Net> = match &sg.prefix_list {
             Some(list) => {
                 prop_assert!(sg.ingress.len() == 1 && sg.ingress[0].prefix_list.is_some());
                 list.entries.clone()
@@ -89,7 +89,7 @@ proptest! {
         prop_assert!(blocks.len() <= consumers.len());
         prop_assert!(sg.ingress.iter().all(|i| i.port == 443 && i.protocol == "tcp"));
         // same addresses: the merged ranges are equal, and blocks are disjoint
-        let merge = |ns: &[Net]| {
+        let merge = |ns: &[Ipv4Net]| {
             let mut r: Vec<(u64, u64)> = ns.iter().map(|n| (n.start(), n.end())).collect();
             r.sort_unstable();
             let mut m: Vec<(u64, u64)> = Vec::new();

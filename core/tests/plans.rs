@@ -17,6 +17,26 @@ fn the_examples_are_valid_and_their_plans_reviewed() {
     }
 }
 
+/// The plan's schema says optional fields are left out, never `null`: the
+/// TypeScript types generated from it depend on that.
+#[test]
+fn plans_hold_no_nulls() {
+    fn nulls(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Null => out.push(at.to_owned()),
+            serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| nulls(x, &format!("{at}/{i}"), out)),
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| nulls(x, &format!("{at}/{k}"), out)),
+            _ => {}
+        }
+    }
+    for name in ["bedrock-privatelink", "studio-multi-account", "privatelink-service"] {
+        let v = serde_json::to_value(run(&example(name)).plan.unwrap()).unwrap();
+        let mut found = Vec::new();
+        nulls(&v, "", &mut found);
+        assert!(found.is_empty(), "{name}: null at {found:?}");
+    }
+}
+
 #[test]
 fn plan_json_has_the_documented_shape() {
     let o = run(&example("bedrock-privatelink"));

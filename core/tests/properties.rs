@@ -7,8 +7,9 @@
 mod common;
 use common::*;
 use linkplan_core::Plan;
-use linkplan_core::cidr::Net;
+use linkplan_core::cidr::Ipv4Net;
 use proptest::prelude::*;
+use std::fmt::Write as _;
 
 #[derive(Clone, Debug)]
 struct Case {
@@ -26,13 +27,13 @@ fn case() -> impl Strategy<Value = Case> {
         .prop_map(|(pools, reserved, sizes)| Case { pools, reserved, sizes })
 }
 
-fn net(second: u8, prefix: u8) -> Net {
-    Net::new_trunc(u32::from_be_bytes([10, second, 0, 0]), prefix)
+fn net(second: u8, prefix: u8) -> Ipv4Net {
+    Ipv4Net::new_trunc(u32::from_be_bytes([10, second, 0, 0]), prefix)
 }
 
 /// Disjoint pools (later ones that overlap earlier ones are dropped).
-fn pools(c: &Case) -> Vec<Net> {
-    let mut out: Vec<Net> = Vec::new();
+fn pools(c: &Case) -> Vec<Ipv4Net> {
+    let mut out: Vec<Ipv4Net> = Vec::new();
     for &(s, p) in &c.pools {
         let n = net(s, p);
         if !out.iter().any(|o| o.overlaps(n)) {
@@ -47,18 +48,18 @@ fn topology(c: &Case, names: &[usize]) -> String {
         "apiVersion: linkplan/v1alpha1\nname: p\naccounts:\n  a: { id: \"111111111111\" }\naddressing:\n  pools:\n",
     );
     for p in pools(c) {
-        t.push_str(&format!("    - cidr: {p}\n"));
+        let _ = writeln!(t, "    - cidr: {p}");
     }
     t.push_str("  reserved:\n");
     for (i, &(s, p)) in c.reserved.iter().enumerate() {
-        t.push_str(&format!("    - {{ name: r{i}, cidr: {} }}\n", net(s, p)));
+        let _ = writeln!(t, "    - {{ name: r{i}, cidr: {} }}", net(s, p));
     }
     if c.reserved.is_empty() {
         t = t.replace("  reserved:\n", "");
     }
     t.push_str("quotas: { vpcsPerRegion: 1000 }\nvpcs:\n");
     for &i in names {
-        t.push_str(&format!("  v{i}: {{ account: a, region: us-east-1, size: {}, azs: 1 }}\n", c.sizes[i]));
+        let _ = writeln!(t, "  v{i}: {{ account: a, region: us-east-1, size: {}, azs: 1 }}", c.sizes[i]);
     }
     t
 }
@@ -78,7 +79,7 @@ proptest! {
         prop_assert!(o.diagnostics.iter().all(|d| d.code == "LP023"), "{:?}", o.diagnostics);
         let Some(plan) = o.plan else { return Ok(()) };
         let pools = pools(&c);
-        let nets: Vec<(String, Net)> = plan.vpcs.iter().map(|(n, v)| (n.clone(), v.cidr)).collect();
+        let nets: Vec<(String, Ipv4Net)> = plan.vpcs.iter().map(|(n, v)| (n.clone(), v.cidr)).collect();
         for (i, (a, na)) in nets.iter().enumerate() {
             prop_assert!(pools.iter().any(|p| p.contains(*na)), "{a} {na} outside the pools");
             for &(s, p) in &c.reserved {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// `dir/topology.yaml` → `dir/topology.lock.json`.
 pub fn default_path(topology: &Path) -> PathBuf {
-    let stem = topology.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "topology".into());
+    let stem = topology.file_stem().map_or_else(|| "topology".into(), |s| s.to_string_lossy().into_owned());
     topology.with_file_name(format!("{stem}.lock.json"))
 }
 

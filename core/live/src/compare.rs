@@ -3,12 +3,13 @@
 use crate::Target;
 use linkplan_core::Plan;
 use linkplan_core::catalog::EndpointKind;
-use linkplan_core::cidr::Net;
+use linkplan_core::cidr::Ipv4Net;
 use linkplan_core::diagnostic::{Finding, Rule};
 use linkplan_core::network::endpoints::EndpointPlan;
 use linkplan_core::source::Pointer;
 use linkplan_core::spec::{Azs, Topology};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 /// An availability zone of one account: its name there, and its ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub struct Observed {
 fn deployed<'a>(plan: &'a Plan, target: &Target, vpc: &'a ExistingVpc) -> Option<&'a str> {
     let name = vpc.name.as_deref()?;
     let p = plan.vpcs.get(name)?;
-    let primary: Net = vpc.cidrs.first()?.parse().ok()?;
+    let primary: Ipv4Net = vpc.cidrs.first()?.parse().ok()?;
     (p.account == target.account && p.region == target.region && p.cidr == primary).then_some(name)
 }
 
@@ -105,7 +106,7 @@ fn describe_vpc(v: &ExistingVpc, cidr: &str) -> String {
         s.push_str(", the default VPC");
     }
     if let Some(n) = &v.name {
-        s.push_str(&format!(", Name `{n}`"));
+        let _ = write!(s, ", Name `{n}`");
     }
     s.push(')');
     s
@@ -176,7 +177,7 @@ fn overlaps(topo: &Topology, plan: &Plan, target: &Target, seen: &Observed, out:
     for vpc in &seen.vpcs {
         let itself = deployed(plan, target, vpc);
         for cidr in &vpc.cidrs {
-            let Ok(net) = cidr.parse::<Net>() else { continue };
+            let Ok(net) = cidr.parse::<Ipv4Net>() else { continue };
             for (name, p) in &plan.vpcs {
                 if Some(name.as_str()) == itself || !p.cidr.overlaps(net) {
                     continue;

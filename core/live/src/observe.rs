@@ -278,7 +278,7 @@ fn sts_failure(e: &CredentialsError, attempts: u32) -> Option<(ErrorKind, String
 /// Reads every target; the first failure, in target order, stops it all.
 pub async fn all(plan: &Plan, targets: &[Target], options: &Options) -> Result<Vec<(Target, Observed)>, LiveError> {
     let http = http_client();
-    let fallback_region = targets.first().map(|t| t.region.clone()).unwrap_or_else(|| "us-east-1".to_owned());
+    let fallback_region = targets.first().map_or_else(|| "us-east-1".to_owned(), |t| t.region.clone());
     let base = base_config(options, &http, &fallback_region, None).await;
     let (caller_credentials, caller_account, partition) = caller(&base, options.max_attempts).await?;
 

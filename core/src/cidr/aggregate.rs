@@ -1,9 +1,9 @@
 //! Exact aggregation: the fewest CIDRs that cover a set of CIDRs and not one
 //! address more (adjacent and nested blocks merge; gaps stay gaps).
 
-use super::Net;
+use super::Ipv4Net;
 
-pub fn aggregate(nets: &[Net]) -> Vec<Net> {
+pub fn aggregate(nets: &[Ipv4Net]) -> Vec<Ipv4Net> {
     let mut ranges: Vec<(u64, u64)> = nets.iter().map(|n| (n.start(), n.end())).collect();
     ranges.sort_unstable();
     let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
@@ -23,7 +23,7 @@ pub fn aggregate(nets: &[Net]) -> Vec<Net> {
                 bits -= 1;
             }
             let prefix = u8::try_from(32 - bits).unwrap_or(32);
-            out.push(Net::new_trunc(u32::try_from(s).unwrap_or(u32::MAX), prefix));
+            out.push(Ipv4Net::new_trunc(u32::try_from(s).unwrap_or(u32::MAX), prefix));
             s += 1u64 << bits;
         }
     }
@@ -34,7 +34,7 @@ pub fn aggregate(nets: &[Net]) -> Vec<Net> {
 mod tests {
     use super::*;
 
-    fn n(s: &str) -> Net {
+    fn n(s: &str) -> Ipv4Net {
         s.parse().unwrap()
     }
 

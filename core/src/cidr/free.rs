@@ -5,7 +5,7 @@
 //! every allocation costs O(32 · log n) and the result depends only on what
 //! is free, not on the order things were declared in.
 
-use super::net::{Net, mask};
+use super::net::{Ipv4Net, mask};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug)]
@@ -16,7 +16,7 @@ pub struct FreeSpace {
 
 impl FreeSpace {
     /// All of `net` free.
-    pub fn new(net: Net) -> Self {
+    pub fn new(net: Ipv4Net) -> Self {
         let mut free = vec![BTreeSet::new(); 33];
         if let Some(set) = free.get_mut(usize::from(net.prefix())) {
             set.insert(net.addr());
@@ -26,14 +26,14 @@ impl FreeSpace {
 
     /// Marks `net` as used: the parts of it that are free are taken out,
     /// whatever blocks they were in.
-    pub fn take(&mut self, net: Net) {
+    pub fn take(&mut self, net: Ipv4Net) {
         let p = usize::from(net.prefix());
         // a free block that contains `net`: split it down to `net`
         for q in (0..=p).rev() {
             let Ok(qp) = u8::try_from(q) else { continue };
             let block = net.addr() & mask(qp);
             if self.remove(q, block) {
-                self.split_around(Net::new_trunc(block, qp), net);
+                self.split_around(Ipv4Net::new_trunc(block, qp), net);
                 return;
             }
         }
@@ -51,14 +51,14 @@ impl FreeSpace {
 
     /// Takes the lowest free block of the smallest size that holds a
     /// `/prefix`, and returns the `/prefix` at its start.
-    pub fn allocate(&mut self, prefix: u8) -> Option<Net> {
+    pub fn allocate(&mut self, prefix: u8) -> Option<Ipv4Net> {
         let want = usize::from(prefix.min(32));
         for q in (0..=want).rev() {
             let Some(&addr) = self.free.get(q).and_then(|s| s.first()) else { continue };
             self.remove(q, addr);
             let Ok(qp) = u8::try_from(q) else { continue };
-            let got = Net::new_trunc(addr, prefix);
-            self.split_around(Net::new_trunc(addr, qp), got);
+            let got = Ipv4Net::new_trunc(addr, prefix);
+            self.split_around(Ipv4Net::new_trunc(addr, qp), got);
             return Some(got);
         }
         None
@@ -66,7 +66,7 @@ impl FreeSpace {
 
     /// Free addresses in all.
     pub fn free_addresses(&self) -> u64 {
-        self.free.iter().enumerate().map(|(p, s)| s.len() as u64 * (1u64 << (32 - p))).sum()
+        self.free.iter().enumerate().map(|(p, s)| s.len() as u64 * super::block_size(p as u8)).sum()
     }
 
     /// The largest free block's prefix length.
@@ -80,10 +80,10 @@ impl FreeSpace {
 
     /// `block` (just removed) minus `used` (inside it) goes back as free
     /// buddies, one per level between them.
-    fn split_around(&mut self, block: Net, used: Net) {
+    fn split_around(&mut self, block: Ipv4Net, used: Ipv4Net) {
         for q in block.prefix() + 1..=used.prefix() {
             // the half at level q that does not hold `used` is free
-            let half = Net::new_trunc(used.addr(), q);
+            let half = Ipv4Net::new_trunc(used.addr(), q);
             let buddy = half.addr() ^ (1u32 << (32 - u32::from(q)));
             if let Some(set) = self.free.get_mut(usize::from(q)) {
                 set.insert(buddy);
@@ -96,7 +96,7 @@ impl FreeSpace {
 mod tests {
     use super::*;
 
-    fn n(s: &str) -> Net {
+    fn n(s: &str) -> Ipv4Net {
         s.parse().unwrap()
     }
 

@@ -8,4 +8,4 @@ pub mod pools;
 pub mod subnets;
 
 pub use free::FreeSpace;
-pub use net::{Net, NetError};
+pub use net::{Ipv4Net, Ipv4NetError, block_size};

@@ -5,7 +5,7 @@
 //! order of the `vpcs` map. Each request takes the first pool (in file
 //! order) that serves its region and has room.
 
-use super::{FreeSpace, Net};
+use super::{FreeSpace, Ipv4Net};
 
 /// One VPC asking for a `/prefix` in `region`.
 #[derive(Clone, Debug)]
@@ -18,7 +18,7 @@ pub struct Request<'a> {
 /// A pool: its range and the regions it serves (`None`: all).
 #[derive(Clone, Debug)]
 pub struct PoolRange<'a> {
-    pub net: Net,
+    pub net: Ipv4Net,
     pub regions: Option<&'a [String]>,
 }
 
@@ -26,16 +26,16 @@ pub struct PoolRange<'a> {
 /// free addresses and largest free block at the time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoRoom {
-    pub tried: Vec<(Net, u64, Option<u8>)>,
+    pub tried: Vec<(Ipv4Net, u64, Option<u8>)>,
 }
 
 /// Allocates every request; `taken` (fixed VPCs, reserved and locked ranges)
 /// is avoided.
 pub fn allocate<'a>(
     pools: &[PoolRange<'_>],
-    taken: &[Net],
+    taken: &[Ipv4Net],
     mut requests: Vec<Request<'a>>,
-) -> Vec<(&'a str, Result<Net, NoRoom>)> {
+) -> Vec<(&'a str, Result<Ipv4Net, NoRoom>)> {
     let mut spaces: Vec<FreeSpace> = pools
         .iter()
         .map(|p| {
@@ -88,7 +88,7 @@ pub fn allocate<'a>(
 mod tests {
     use super::*;
 
-    fn n(s: &str) -> Net {
+    fn n(s: &str) -> Ipv4Net {
         s.parse().unwrap()
     }
 

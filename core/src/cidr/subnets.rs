@@ -8,10 +8,13 @@
 //! with the other tiers, leaving the rest of the VPC free for later tiers.
 //! Locked subnets stay where they are; `auto` sizes of a locked tier are the
 //! locked size, so a new AZ gets a subnet like its siblings.
+//!
+//! Three steps: the prefix of every sized tier, then the share of the
+//! `auto` tiers, then the layout (locked subnets first, the rest largest
+//! first).
 
-use super::{FreeSpace, Net};
-use crate::spec::SubnetSize;
-use crate::validate::tier_rank;
+use super::{FreeSpace, Ipv4Net, block_size};
+use crate::spec::{SubnetSize, Tier};
 use std::collections::BTreeMap;
 
 /// AWS reserves five addresses in every subnet.
@@ -19,22 +22,29 @@ pub const AWS_RESERVED: u64 = 5;
 /// Subnet prefix lengths AWS accepts.
 pub const SUBNET_PREFIXES: std::ops::RangeInclusive<u8> = 16..=28;
 
+/// Which subnet of a VPC: its tier and AZ ID.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubnetKey {
+    pub tier: Tier,
+    pub az: String,
+}
+
 pub struct SubnetInput<'a> {
-    pub vpc: Net,
+    pub vpc: Ipv4Net,
     pub azs: &'a [String],
     /// Tiers in layout order with their sizes (defaults filled in).
-    pub tiers: &'a [(String, SubnetSize)],
+    pub tiers: &'a [(Tier, SubnetSize)],
     /// Interface endpoint ENIs per AZ.
     pub enis: u32,
-    /// Locked subnets of this VPC, by (tier, AZ).
-    pub locked: Option<&'a BTreeMap<(String, String), Net>>,
+    /// Locked subnets of this VPC.
+    pub locked: Option<&'a BTreeMap<SubnetKey, Ipv4Net>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Subnet {
-    pub tier: String,
+    pub tier: Tier,
     pub az: String,
-    pub cidr: Net,
+    pub cidr: Ipv4Net,
     /// True when the subnet came from the lock.
     pub locked: bool,
 }
@@ -42,124 +52,152 @@ pub struct Subnet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SubnetError {
     /// LP024: a tier's subnet is larger than the VPC.
-    LargerThanVpc { tier: String, prefix: u8 },
+    LargerThanVpc { tier: Tier, prefix: u8 },
     /// LP024: the tiers do not fit; addresses needed and available.
     DoesNotFit { needed: u64, available: u64 },
     /// LP025: the endpoints subnet cannot hold its ENIs.
-    EndpointsTooSmall { tier: String, prefix: u8, enis: u32 },
+    EndpointsTooSmall { tier: Tier, prefix: u8, enis: u32 },
     /// LP026: a locked subnet would change size.
-    LockedSizeChanged { tier: String, az: String, locked: Net, wanted: u8 },
+    LockedSizeChanged { tier: Tier, az: String, locked: Ipv4Net, wanted: u8 },
 }
 
 /// The smallest endpoints subnet with room for twice its ENIs.
 fn endpoints_auto(enis: u32) -> u8 {
     let want = 2 * u64::from(enis) + AWS_RESERVED;
     let mut p = 28u8;
-    while p > 16 && (1u64 << (32 - p)) < want {
+    while p > 16 && block_size(p) < want {
         p -= 1;
     }
     p
 }
 
-fn size_of(prefix: u8) -> u64 {
-    1u64 << (32 - u32::from(prefix.min(32)))
+/// A tier with the per-AZ prefix decided so far (`None`: an `auto` tier
+/// still to be sized).
+struct Sizing<'a> {
+    tier: &'a Tier,
+    prefix: Option<u8>,
 }
 
 /// Plans the subnets of one VPC.
 pub fn plan(input: &SubnetInput<'_>) -> (Vec<Subnet>, Vec<SubnetError>) {
     let mut errors = Vec::new();
-    let n_az = input.azs.len() as u64;
-    let locked_prefix =
-        |tier: &str| input.locked.and_then(|l| l.iter().find(|((t, _), _)| t == tier).map(|(_, n)| n.prefix()));
-
-    // 1. per-AZ prefix of every tier but an auto workload
-    let mut prefixes: Vec<(String, Option<u8>)> = Vec::new();
-    for (tier, size) in input.tiers {
-        let p = match size {
-            SubnetSize::Prefix(p) => Some(u8::try_from(*p).unwrap_or(u8::MAX)),
-            SubnetSize::Auto(_) if tier == "endpoints" => {
-                Some(locked_prefix(tier).unwrap_or_else(|| endpoints_auto(input.enis)))
-            }
-            SubnetSize::Auto(_) => locked_prefix(tier),
-        };
-        if tier == "endpoints"
-            && let Some(p) = p
-            && size_of(p) < u64::from(input.enis) + AWS_RESERVED
-        {
-            errors.push(SubnetError::EndpointsTooSmall { tier: tier.clone(), prefix: p, enis: input.enis });
-        }
-        prefixes.push((tier.clone(), p));
+    let mut sizing = sized_tiers(input, &mut errors);
+    if !size_auto_tiers(input, &mut sizing, &mut errors) {
+        return (Vec::new(), errors);
     }
-    // 2. auto tiers (the workload) share what is left, equally per AZ
-    let fixed_total: u64 = prefixes.iter().filter_map(|(_, p)| *p).map(|p| n_az * size_of(p)).sum();
-    let autos = prefixes.iter().filter(|(_, p)| p.is_none()).count() as u64;
-    if autos > 0 {
-        let left = input.vpc.size().saturating_sub(fixed_total);
-        let per = left / (n_az.max(1) * autos);
-        let fitting = (16..=32u8).rev().map(|p| (p, size_of(p))).take_while(|(_, s)| *s <= per).last();
-        match fitting.map(|(p, _)| p.max(input.vpc.prefix())) {
-            Some(p) if p <= 28 => {
-                for (_, slot) in prefixes.iter_mut().filter(|(_, p)| p.is_none()) {
-                    *slot = Some(p);
-                }
-            }
-            _ => {
-                errors.push(SubnetError::DoesNotFit {
-                    needed: fixed_total + n_az * autos * 16,
-                    available: input.vpc.size(),
-                });
-                return (Vec::new(), errors);
-            }
-        }
-    }
-    let prefixes: Vec<(String, u8)> = prefixes.into_iter().map(|(t, p)| (t, p.unwrap_or(28))).collect();
+    let prefixes: Vec<(&Tier, u8)> = sizing.into_iter().map(|s| (s.tier, s.prefix.unwrap_or(28))).collect();
     for (tier, p) in &prefixes {
         if *p < input.vpc.prefix() {
-            errors.push(SubnetError::LargerThanVpc { tier: tier.clone(), prefix: *p });
+            errors.push(SubnetError::LargerThanVpc { tier: (*tier).clone(), prefix: *p });
         }
     }
     if errors.iter().any(|e| matches!(e, SubnetError::LargerThanVpc { .. })) {
         return (Vec::new(), errors);
     }
+    let subnets = lay_out(input, &prefixes, &mut errors);
+    (subnets, errors)
+}
 
-    // 3. locked subnets stay; the rest are laid out largest first
+/// Step 1: the per-AZ prefix of every tier but an `auto` workload; an
+/// `auto` tier that is locked keeps its locked size.
+fn sized_tiers<'a>(input: &SubnetInput<'a>, errors: &mut Vec<SubnetError>) -> Vec<Sizing<'a>> {
+    let locked_prefix =
+        |tier: &Tier| input.locked.and_then(|l| l.iter().find(|(k, _)| k.tier == *tier).map(|(_, n)| n.prefix()));
+    let mut sizing = Vec::new();
+    for (tier, size) in input.tiers {
+        let prefix = match size {
+            SubnetSize::Prefix(p) => Some(u8::try_from(*p).unwrap_or(u8::MAX)),
+            SubnetSize::Auto(_) if *tier == Tier::Endpoints => {
+                Some(locked_prefix(tier).unwrap_or_else(|| endpoints_auto(input.enis)))
+            }
+            SubnetSize::Auto(_) => locked_prefix(tier),
+        };
+        if *tier == Tier::Endpoints
+            && let Some(p) = prefix
+            && block_size(p) < u64::from(input.enis) + AWS_RESERVED
+        {
+            errors.push(SubnetError::EndpointsTooSmall { tier: tier.clone(), prefix: p, enis: input.enis });
+        }
+        sizing.push(Sizing { tier, prefix });
+    }
+    sizing
+}
+
+/// Step 2: the `auto` tiers share what is left, equally per AZ, each the
+/// largest block that fits. False (with LP024) when nothing fits.
+fn size_auto_tiers(input: &SubnetInput<'_>, sizing: &mut [Sizing<'_>], errors: &mut Vec<SubnetError>) -> bool {
+    let n_az = input.azs.len() as u64;
+    let fixed_total: u64 = sizing.iter().filter_map(|s| s.prefix).map(|p| n_az * block_size(p)).sum();
+    let autos = sizing.iter().filter(|s| s.prefix.is_none()).count() as u64;
+    if autos == 0 {
+        return true;
+    }
+    let left = input.vpc.size().saturating_sub(fixed_total);
+    let per = left / (n_az.max(1) * autos);
+    let fitting = (16..=32u8).rev().map(|p| (p, block_size(p))).take_while(|(_, s)| *s <= per).last();
+    match fitting.map(|(p, _)| p.max(input.vpc.prefix())) {
+        Some(p) if p <= 28 => {
+            for s in sizing.iter_mut().filter(|s| s.prefix.is_none()) {
+                s.prefix = Some(p);
+            }
+            true
+        }
+        _ => {
+            errors
+                .push(SubnetError::DoesNotFit { needed: fixed_total + n_az * autos * 16, available: input.vpc.size() });
+            false
+        }
+    }
+}
+
+/// One subnet still to place.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Wanted<'a> {
+    /// Largest first (the smallest prefix), then tier and AZ order.
+    prefix: u8,
+    tier_pos: usize,
+    az_pos: usize,
+    tier: &'a Tier,
+    az: &'a str,
+}
+
+/// Step 3: locked subnets stay; the rest are laid out largest first, in the
+/// plan's order (tier, then the VPC's AZ order).
+fn lay_out(input: &SubnetInput<'_>, prefixes: &[(&Tier, u8)], errors: &mut Vec<SubnetError>) -> Vec<Subnet> {
     let mut free = FreeSpace::new(input.vpc);
     for net in input.locked.into_iter().flat_map(|l| l.values()) {
         free.take(*net);
     }
     let mut out = Vec::new();
     let mut wanted = Vec::new();
-    for (rank, (tier, p)) in prefixes.iter().enumerate() {
-        for (ai, az) in input.azs.iter().enumerate() {
-            match input.locked.and_then(|l| l.get(&(tier.clone(), az.clone()))) {
+    for (tier_pos, (tier, p)) in prefixes.iter().enumerate() {
+        for (az_pos, az) in input.azs.iter().enumerate() {
+            let key = SubnetKey { tier: (*tier).clone(), az: az.clone() };
+            match input.locked.and_then(|l| l.get(&key)) {
                 Some(net) if net.prefix() == *p => {
-                    out.push(Subnet { tier: tier.clone(), az: az.clone(), cidr: *net, locked: true })
+                    out.push(Subnet { tier: key.tier, az: key.az, cidr: *net, locked: true });
                 }
-                Some(net) => errors.push(SubnetError::LockedSizeChanged {
-                    tier: tier.clone(),
-                    az: az.clone(),
-                    locked: *net,
-                    wanted: *p,
-                }),
-                None => wanted.push((*p, rank, ai, tier, az)),
+                Some(net) => {
+                    errors.push(SubnetError::LockedSizeChanged { tier: key.tier, az: key.az, locked: *net, wanted: *p });
+                }
+                None => wanted.push(Wanted { prefix: *p, tier_pos, az_pos, tier, az }),
             }
         }
     }
     wanted.sort();
-    let needed: u64 = wanted.iter().map(|(p, ..)| size_of(*p)).sum();
+    let needed: u64 = wanted.iter().map(|w| block_size(w.prefix)).sum();
     let available = free.free_addresses();
-    for (p, _, _, tier, az) in wanted {
-        match free.allocate(p) {
-            Some(cidr) => out.push(Subnet { tier: tier.clone(), az: az.clone(), cidr, locked: false }),
-            None => {
-                errors.push(SubnetError::DoesNotFit { needed, available });
-                break;
-            }
+    for w in wanted {
+        if let Some(cidr) = free.allocate(w.prefix) {
+            out.push(Subnet { tier: w.tier.clone(), az: w.az.to_owned(), cidr, locked: false });
+        } else {
+            errors.push(SubnetError::DoesNotFit { needed, available });
+            break;
         }
     }
     let az_pos = |az: &str| input.azs.iter().position(|a| a == az).unwrap_or(usize::MAX);
-    out.sort_by(|a, b| (tier_rank(&a.tier), &a.tier, az_pos(&a.az)).cmp(&(tier_rank(&b.tier), &b.tier, az_pos(&b.az))));
-    (out, errors)
+    out.sort_by(|a, b| (&a.tier, az_pos(&a.az)).cmp(&(&b.tier, az_pos(&b.az))));
+    out
 }
 
 #[cfg(test)]
@@ -169,7 +207,7 @@ mod tests {
 
     const AUTO: SubnetSize = SubnetSize::Auto(AutoWord::Auto);
 
-    fn n(s: &str) -> Net {
+    fn n(s: &str) -> Ipv4Net {
         s.parse().unwrap()
     }
 
@@ -177,10 +215,10 @@ mod tests {
         (1..=n).map(|i| format!("use1-az{i}")).collect()
     }
 
-    fn tiers(transit: bool) -> Vec<(String, SubnetSize)> {
-        let mut t = vec![("workload".to_owned(), AUTO), ("endpoints".to_owned(), AUTO)];
+    fn tiers(transit: bool) -> Vec<(Tier, SubnetSize)> {
+        let mut t = vec![(Tier::Workload, AUTO), (Tier::Endpoints, AUTO)];
         if transit {
-            t.push(("transit".to_owned(), SubnetSize::Prefix(28)));
+            t.push((Tier::Transit, SubnetSize::Prefix(28)));
         }
         t
     }
@@ -216,20 +254,20 @@ mod tests {
     #[test]
     fn explicit_endpoint_subnet_too_small_is_lp025() {
         let a = azs(1);
-        let t = vec![("workload".to_owned(), AUTO), ("endpoints".to_owned(), SubnetSize::Prefix(28))];
+        let t = vec![(Tier::Workload, AUTO), (Tier::Endpoints, SubnetSize::Prefix(28))];
         let (_, errors) = plan(&SubnetInput { vpc: n("10.0.0.0/24"), azs: &a, tiers: &t, enis: 12, locked: None });
-        assert_eq!(errors, [SubnetError::EndpointsTooSmall { tier: "endpoints".into(), prefix: 28, enis: 12 }]);
+        assert_eq!(errors, [SubnetError::EndpointsTooSmall { tier: Tier::Endpoints, prefix: 28, enis: 12 }]);
     }
 
     #[test]
     fn tiers_that_do_not_fit_are_lp024() {
         let a = azs(3);
-        let t = vec![("workload".to_owned(), SubnetSize::Prefix(26)), ("endpoints".to_owned(), SubnetSize::Prefix(26))];
+        let t = vec![(Tier::Workload, SubnetSize::Prefix(26)), (Tier::Endpoints, SubnetSize::Prefix(26))];
         let (_, errors) = plan(&SubnetInput { vpc: n("10.0.0.0/25"), azs: &a, tiers: &t, enis: 1, locked: None });
         assert!(matches!(errors[..], [SubnetError::DoesNotFit { .. }]), "{errors:?}");
-        let t = vec![("workload".to_owned(), SubnetSize::Prefix(16))];
+        let t = vec![(Tier::Workload, SubnetSize::Prefix(16))];
         let (_, errors) = plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &a, tiers: &t, enis: 1, locked: None });
-        assert_eq!(errors, [SubnetError::LargerThanVpc { tier: "workload".into(), prefix: 16 }]);
+        assert_eq!(errors, [SubnetError::LargerThanVpc { tier: Tier::Workload, prefix: 16 }]);
     }
 
     #[test]
@@ -237,7 +275,8 @@ mod tests {
         let two = azs(2);
         let t = tiers(false);
         let (first, _) = plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &two, tiers: &t, enis: 1, locked: None });
-        let locked: BTreeMap<_, _> = first.iter().map(|s| ((s.tier.clone(), s.az.clone()), s.cidr)).collect();
+        let locked: BTreeMap<_, _> =
+            first.iter().map(|s| (SubnetKey { tier: s.tier.clone(), az: s.az.clone() }, s.cidr)).collect();
         let three = azs(3);
         let (second, errors) =
             plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &three, tiers: &t, enis: 1, locked: Some(&locked) });
@@ -248,20 +287,20 @@ mod tests {
         let new: Vec<_> = second.iter().filter(|s| !s.locked).collect();
         assert_eq!(new.len(), 2);
         // the new workload subnet has its locked siblings' size
-        assert!(new.iter().any(|s| s.tier == "workload" && s.cidr.prefix() == 22));
+        assert!(new.iter().any(|s| s.tier == Tier::Workload && s.cidr.prefix() == 22));
     }
 
     #[test]
     fn a_locked_subnet_that_would_change_size_is_lp026() {
         let a = azs(1);
-        let t = vec![("workload".to_owned(), SubnetSize::Prefix(24))];
-        let locked = BTreeMap::from([(("workload".to_owned(), "use1-az1".to_owned()), n("10.0.0.0/22"))]);
+        let t = vec![(Tier::Workload, SubnetSize::Prefix(24))];
+        let locked = BTreeMap::from([(SubnetKey { tier: Tier::Workload, az: "use1-az1".into() }, n("10.0.0.0/22"))]);
         let (_, errors) =
             plan(&SubnetInput { vpc: n("10.0.0.0/20"), azs: &a, tiers: &t, enis: 0, locked: Some(&locked) });
         assert_eq!(
             errors,
             [SubnetError::LockedSizeChanged {
-                tier: "workload".into(),
+                tier: Tier::Workload,
                 az: "use1-az1".into(),
                 locked: n("10.0.0.0/22"),
                 wanted: 24

@@ -12,12 +12,17 @@
 //!   are regional).
 
 use super::endpoints::EndpointPlan;
+use super::stacks::{StackRole, parameter, stack_name};
 use super::{Ctx, SecurityGroupPlan};
 use crate::catalog;
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::{Anchor, Finding, Rule};
+use crate::names::{
+    PROFILE, PROFILE_ASSOCIATION, PROFILE_RESOURCE_ASSOCIATION, RESOLVER_ENDPOINT, RESOLVER_RULE,
+    RESOLVER_RULE_ASSOCIATION, RESOURCE_SHARE,
+};
 use crate::source::Pointer;
-use crate::spec::DnsMode;
+use crate::spec::{DnsMode, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -56,6 +61,10 @@ pub struct HostedZonePlan {
     /// associated by the VPC's owner.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub authorizations: Vec<ZoneAuthorization>,
+    /// The stack that creates the zone.
+    pub stack: String,
+    /// The SSM parameter its zone ID is published under.
+    pub id_parameter: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -89,6 +98,13 @@ pub struct ProfilePlan {
     /// Accounts the Profile is shared with by RAM.
     pub shared_with_accounts: Vec<String>,
     pub associations: Vec<String>,
+    /// The name of each VPC's association, by VPC.
+    pub association_names: BTreeMap<String, String>,
+    /// The name of each zone's resource association, by zone ID.
+    pub zone_association_names: BTreeMap<String, String>,
+    pub stack: String,
+    /// The SSM parameter its Profile ID is published under.
+    pub id_parameter: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -99,10 +115,11 @@ pub struct ResolverEndpointPlan {
     pub vpc: String,
     pub account: String,
     pub region: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    pub direction: Direction,
+    pub name: String,
+    pub stack: String,
     /// One IP per subnet, in the `endpoints` tier.
-    pub subnets: Vec<Net>,
+    pub subnets: Vec<Ipv4Net>,
     /// The fixed IP in each subnet, in subnet order. Fixed so that resolver
     /// rules can name the inbound IPs before deploy; taken from the top of
     /// the subnet (inbound the last usable address, outbound the one below)
@@ -126,13 +143,47 @@ pub struct ResolverRulePlan {
     pub target_endpoint: String,
     pub shared_with_accounts: Vec<String>,
     pub associations: Vec<String>,
+    pub name: String,
+    /// The name of its RAM share.
+    pub share_name: String,
+    /// The name of each VPC's association, by VPC.
+    pub association_names: BTreeMap<String, String>,
+    pub stack: String,
+    /// The SSM parameter its rule ID is published under.
+    pub id_parameter: String,
+}
+
+/// Which way a resolver endpoint forwards queries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Answers queries from consumers and on-premises.
+    Inbound,
+    /// Sends queries matching the rules to the inbound endpoint.
+    Outbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
+impl ResolverEndpointPlan {
+    /// The ID of a hub's endpoint of `direction`: `<hub>/<direction>`.
+    pub fn id_of(hub: &str, direction: Direction) -> String {
+        format!("{hub}/{}", direction.as_str())
+    }
 }
 
 const DNS_PORT: u16 = 53;
 
 /// The address `from_top` below the end of `subnet` (the broadcast address
 /// is 1; AWS reserves it, so 2 is the last usable address).
-fn fixed_ip(subnet: Net, from_top: u64) -> String {
+fn fixed_ip(subnet: Ipv4Net, from_top: u64) -> String {
     let end = subnet.end();
     let addr = u32::try_from(end.saturating_sub(from_top).max(subnet.start())).unwrap_or(0);
     std::net::Ipv4Addr::from(addr).to_string()
@@ -207,8 +258,11 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                 }
                 DnsMode::Profile | DnsMode::Resolver => (vec![e.vpc.clone()], Vec::new()),
             };
+            let id = format!("{}/{zone}", e.vpc);
             plan.hosted_zones.push(HostedZonePlan {
-                id: format!("{}/{zone}", e.vpc),
+                stack: stack_name(cx.topo, &e.account, &e.region, StackRole::Network),
+                id_parameter: parameter(cx.topo, &["zone", &id, "id"]),
+                id,
                 name: zone,
                 account: e.account.clone(),
                 region: e.region.clone(),
@@ -257,6 +311,7 @@ fn profiles(
             entry.1.insert(c.clone());
         }
     }
+    let zone_names: BTreeMap<&String, &String> = zones.iter().map(|z| (&z.id, &z.name)).collect();
     let mut owner_of: BTreeMap<String, String> = BTreeMap::new();
     let mut out_profiles = Vec::new();
     for ((account, region), (zones, vpcs)) in by_key {
@@ -274,9 +329,19 @@ fn profiles(
         }
         let shared_with_accounts: BTreeSet<String> =
             vpcs.iter().filter_map(|v| cx.vpc(v)).map(|v| v.account.clone()).filter(|a| *a != account).collect();
+        let id = format!("{account}/{region}");
+        let name = PROFILE.name(&[&cx.topo.name, &account, &region]);
+        let zone_association_names = zones
+            .iter()
+            .filter_map(|z| zone_names.get(z).map(|n| (z.clone(), PROFILE_RESOURCE_ASSOCIATION.name(&[n]))))
+            .collect();
         out_profiles.push(ProfilePlan {
-            id: format!("{account}/{region}"),
-            name: format!("{}-{account}-{region}", cx.topo.name),
+            association_names: vpcs.iter().map(|v| (v.clone(), PROFILE_ASSOCIATION.name(&[&name, v]))).collect(),
+            zone_association_names,
+            stack: stack_name(cx.topo, &account, &region, StackRole::Network),
+            id_parameter: parameter(cx.topo, &["profile", &id, "id"]),
+            id,
+            name,
             account,
             region,
             zones: zones.into_iter().collect(),
@@ -288,13 +353,10 @@ fn profiles(
 }
 
 fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &mut Vec<Finding>) {
-    let mut hubs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for e in endpoints.iter().filter(|e| !e.shared_with.is_empty()) {
-        hubs.entry(e.vpc.as_str()).or_default().extend(e.shared_with.iter().map(String::as_str));
-    }
+    let hubs = cx.topo.hub_consumers();
     for (hub, consumers) in &hubs {
         let Some(hv) = cx.vpc(hub) else { continue };
-        let subnets: Vec<Net> = hv.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect();
+        let subnets: Vec<Ipv4Net> = hv.subnets.iter().filter(|s| s.tier == Tier::Endpoints).map(|s| s.cidr).collect();
         if subnets.len() < 2 {
             out.push(
                 Finding::at(
@@ -305,7 +367,7 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
                 .hint("give the hub VPC at least two AZ IDs"),
             );
         }
-        let mut sources: Vec<Net> =
+        let mut sources: Vec<Ipv4Net> =
             std::iter::once(hv.cidr).chain(consumers.iter().filter_map(|c| cx.vpc(c).map(|v| v.cidr))).collect();
         sources.extend(cx.on_premises.iter().copied());
         let mut sg = super::endpoints::security_group(
@@ -317,16 +379,22 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
         // DNS is served over UDP and TCP: every rule twice
         let udp: Vec<_> = sg.ingress.iter().map(|i| super::Ingress { protocol: "udp".into(), ..i.clone() }).collect();
         sg.ingress.extend(udp);
-        for direction in ["inbound", "outbound"] {
+        for direction in [Direction::Inbound, Direction::Outbound] {
+            let id = ResolverEndpointPlan::id_of(hub, direction);
             plan.resolver_endpoints.push(ResolverEndpointPlan {
-                id: format!("{hub}/{direction}"),
+                name: RESOLVER_ENDPOINT.name(&[&cx.topo.name, &id]),
+                stack: stack_name(cx.topo, &hv.account, &hv.region, StackRole::Network),
+                id,
                 vpc: (*hub).to_owned(),
                 account: hv.account.clone(),
                 region: hv.region.clone(),
-                direction: direction.into(),
+                direction,
                 subnets: subnets.clone(),
-                ips: subnets.iter().map(|s| fixed_ip(*s, if direction == "inbound" { 2 } else { 3 })).collect(),
-                security_group: if direction == "inbound" {
+                ips: subnets
+                    .iter()
+                    .map(|s| fixed_ip(*s, if direction == Direction::Inbound { 2 } else { 3 }))
+                    .collect(),
+                security_group: if direction == Direction::Inbound {
                     sg.clone()
                 } else {
                     super::endpoints::security_group(&format!("{hub}-resolver-out"), &[], DNS_PORT, 1)
@@ -344,15 +412,24 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
             .map(|v| v.account.clone())
             .filter(|a| *a != z.account)
             .collect();
+        let name = RESOLVER_RULE.name(&[&cx.topo.name, &z.id]);
         plan.resolver_rules.push(ResolverRulePlan {
             id: z.id.clone(),
             domain: z.name.clone(),
             account: z.account.clone(),
             region: z.region.clone(),
-            resolver_endpoint: format!("{}/outbound", z.hub_vpc),
-            target_endpoint: format!("{}/inbound", z.hub_vpc),
+            resolver_endpoint: ResolverEndpointPlan::id_of(&z.hub_vpc, Direction::Outbound),
+            target_endpoint: ResolverEndpointPlan::id_of(&z.hub_vpc, Direction::Inbound),
             shared_with_accounts: shared_with_accounts.into_iter().collect(),
+            association_names: same_region
+                .iter()
+                .map(|v| (v.clone(), RESOLVER_RULE_ASSOCIATION.name(&[v, &z.name])))
+                .collect(),
             associations: same_region,
+            share_name: RESOURCE_SHARE.name(&[&cx.topo.name, &z.id]),
+            stack: z.stack.clone(),
+            id_parameter: parameter(cx.topo, &["resolver-rule", &z.id, "id"]),
+            name,
         });
     }
 }
@@ -360,11 +437,11 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
 #[cfg(test)]
 mod tests {
     use super::fixed_ip;
-    use crate::cidr::Net;
+    use crate::cidr::Ipv4Net;
 
     #[test]
     fn resolver_ips_come_from_the_top_of_the_subnet() {
-        let subnet: Net = "10.0.128.32/27".parse().unwrap();
+        let subnet: Ipv4Net = "10.0.128.32/27".parse().unwrap();
         assert_eq!(fixed_ip(subnet, 2), "10.0.128.62"); // last usable: .63 is broadcast
         assert_eq!(fixed_ip(subnet, 3), "10.0.128.61");
     }

@@ -5,14 +5,14 @@
 
 use super::{Ctx, Ingress, SecurityGroupPlan};
 use crate::catalog::{self, EndpointKind};
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::cidr::aggregate::aggregate;
 use crate::diagnostic::{Finding, Rule};
+use crate::policy::{PolicyDocument, Principal, Statement};
 use crate::source::Pointer;
-use crate::spec::{DnsMode, EndpointPolicy};
+use crate::spec::{DnsMode, EndpointPolicy, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::{Value, json};
 
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -32,18 +32,38 @@ pub struct EndpointPlan {
     /// to other VPCs by the DNS plan.
     pub private_dns: bool,
     /// Interface endpoints: the `endpoints` tier subnets, one per AZ.
-    pub subnets: Vec<Net>,
+    pub subnets: Vec<Ipv4Net>,
     /// Gateway endpoints: the tiers whose route tables get the entry.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub route_table_tiers: Vec<String>,
+    pub route_table_tiers: Vec<Tier>,
     /// Interface endpoints only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<SecurityGroupPlan>,
-    /// The endpoint policy document.
-    pub policy: Value,
+    /// The endpoint policy.
+    pub policy: PolicyDocument,
     /// VPCs this hub endpoint serves besides its own.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shared_with: Vec<String>,
+    /// The SSM parameter its deployed ID (`vpce-…`) is published under,
+    /// when a policy or API of another stack names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_parameter: Option<String>,
+}
+
+/// Gives the endpoints other stacks name (in `aws:SourceVpce` conditions,
+/// as the private API's endpoint) the parameter their IDs are published under.
+pub fn publish_referenced(
+    topo: &crate::spec::Topology,
+    endpoints: &mut [EndpointPlan],
+    iam: &super::iam::IamPlan,
+    studio: Option<&super::studio::StudioPlan>,
+) {
+    let mut named: std::collections::BTreeSet<&str> =
+        iam.roles.iter().flat_map(|r| r.source_vpce.iter().map(String::as_str)).collect();
+    named.extend(studio.and_then(|s| s.portal.api_endpoint.as_deref()));
+    for e in endpoints.iter_mut().filter(|e| named.contains(e.id.as_str())) {
+        e.id_parameter = Some(super::stacks::parameter(topo, &["endpoint", &e.id, "id"]));
+    }
 }
 
 pub const HTTPS: u16 = 443;
@@ -55,7 +75,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
         let Some(vpc) = cx.vpc(&g.vpc) else { continue };
         if !g.share.is_empty() && cx.topo.dns.is_none() {
             out.push(
-                Finding::at(Rule::Lp001, &gp.key("share"), format!("endpoints of VPC `{}` are shared, but `dns.mode` is not set", g.vpc))
+                Finding::at(Rule::Lp038, &gp.key("share"), format!("endpoints of VPC `{}` are shared, but `dns.mode` is not set", g.vpc))
                     .hint("add `dns: { mode: profile }` (or `association`, `resolver`) so consumer VPCs resolve the hub's names"),
             );
         }
@@ -85,7 +105,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
             }
             let shared_with: Vec<String> = g.share.iter().filter(|s| cx.vpcs.contains_key(*s)).cloned().collect();
             let security_group = (service.kind == EndpointKind::Interface).then(|| {
-                let mut consumers: Vec<Net> = std::iter::once(vpc.cidr)
+                let mut consumers: Vec<Ipv4Net> = std::iter::once(vpc.cidr)
                     .chain(shared_with.iter().filter_map(|s| cx.vpc(s).map(|v| v.cidr)))
                     .collect();
                 if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
@@ -99,13 +119,13 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
                 )
             });
             let subnets = if service.kind == EndpointKind::Interface {
-                vpc.subnets.iter().filter(|s| s.tier == "endpoints").map(|s| s.cidr).collect()
+                vpc.subnets.iter().filter(|s| s.tier == Tier::Endpoints).map(|s| s.cidr).collect()
             } else {
                 Vec::new()
             };
             let route_table_tiers = if service.kind == EndpointKind::Gateway {
-                let mut tiers: Vec<String> =
-                    vpc.subnets.iter().map(|s| s.tier.clone()).filter(|t| t != "transit").collect();
+                let mut tiers: Vec<Tier> =
+                    vpc.subnets.iter().map(|s| s.tier.clone()).filter(|t| *t != Tier::Transit).collect();
                 tiers.dedup();
                 tiers
             } else {
@@ -126,6 +146,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
                 security_group,
                 policy,
                 shared_with,
+                id_parameter: None,
             });
         }
     }
@@ -135,7 +156,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
 
 /// A security group admitting `port` from exactly `consumers`, aggregated;
 /// past the inbound-rule quota the CIDRs go into a managed prefix list.
-pub fn security_group(name: &str, consumers: &[Net], port: u16, rule_quota: u32) -> SecurityGroupPlan {
+pub fn security_group(name: &str, consumers: &[Ipv4Net], port: u16, rule_quota: u32) -> SecurityGroupPlan {
     let cidrs = aggregate(consumers);
     if cidrs.len() > usize::try_from(rule_quota).unwrap_or(usize::MAX) {
         let list = format!("{name}-consumers");
@@ -157,43 +178,42 @@ pub fn security_group(name: &str, consumers: &[Net], port: u16, rule_quota: u32)
     }
 }
 
-fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut Vec<Finding>) -> Value {
+fn policy(cx: &Ctx<'_>, asked: Option<EndpointPolicy>, at: &Pointer, out: &mut Vec<Finding>) -> PolicyDocument {
     let org = cx.topo.organization.as_ref().map(|o| o.id.clone());
     let kind = asked.unwrap_or(if org.is_some() { EndpointPolicy::Organization } else { EndpointPolicy::Accounts });
     match (kind, org) {
         (EndpointPolicy::Organization, Some(org)) => {
-            principals_only("OrganizationPrincipalsOnly", "aws:PrincipalOrgID", json!(org))
+            principals_only("OrganizationPrincipalsOnly", "aws:PrincipalOrgID", vec![org])
         }
         (EndpointPolicy::Organization, None) => {
             out.push(
-                Finding::at(Rule::Lp010, at, "endpoint policy `organization` needs `organization.id`")
+                Finding::at(Rule::Lp015, at, "endpoint policy `organization` needs `organization.id`")
                     .hint("add `organization: { id: o-… }`, or use `policy: accounts`"),
             );
-            Value::Null
+            PolicyDocument::default()
         }
         (EndpointPolicy::Accounts, _) => {
-            let ids: Vec<&str> = cx.topo.accounts.values().map(|a| a.id.as_str()).collect();
-            principals_only("TopologyAccountsOnly", "aws:PrincipalAccount", json!(ids))
+            let ids: Vec<String> = cx.topo.accounts.values().map(|a| a.id.clone()).collect();
+            principals_only("TopologyAccountsOnly", "aws:PrincipalAccount", ids)
         }
         (EndpointPolicy::FullAccess, _) => {
             out.push(
                 Finding::at(Rule::Lp050, at, "endpoint policy `full-access` admits any principal of any account")
                     .hint("use `organization` or `accounts` unless callers outside the topology need this endpoint"),
             );
-            json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*" }] })
+            PolicyDocument::new(vec![
+                Statement::allow("FullAccess", &["*"], vec!["*".into()]).principal(Principal::any()),
+            ])
         }
     }
 }
 
 /// An endpoint policy allowing everything, but only to principals whose
-/// `key` condition equals `value`.
-fn principals_only(sid: &str, key: &str, value: Value) -> Value {
-    json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": sid,
-            "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-            "Condition": { "StringEquals": { key: value } }
-        }]
-    })
+/// `key` condition equals one of `values`.
+fn principals_only(sid: &str, key: &str, values: Vec<String>) -> PolicyDocument {
+    PolicyDocument::new(vec![Statement::allow(sid, &["*"], vec!["*".into()]).principal(Principal::any()).when(
+        "StringEquals",
+        key,
+        values,
+    )])
 }

@@ -90,17 +90,30 @@ fn measure(
     }
 }
 
+/// Every quota the plan touches, measured against `cx.quotas`.
 pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &RoutingPlan, out: &mut Vec<Finding>) {
-    let q = &cx.quotas;
-    let vpc_at = |v: &str| Pointer::root().key("vpcs").key(v);
-    let hub_at = |hub: &str| {
-        cx.topo
-            .endpoints
-            .iter()
-            .position(|g| g.vpc == hub)
-            .map_or_else(|| vpc_at(hub), |i| Pointer::root().key("endpoints").index(i))
-    };
+    endpoint_quotas(cx, endpoints, out);
+    vpc_quotas(cx, out);
+    dns_quotas(cx, dns, out);
+    routing_quotas(cx, routing, out);
+}
 
+fn vpc_at(v: &str) -> Pointer {
+    Pointer::root().key("vpcs").key(v)
+}
+
+/// Where a hub's findings point: its `endpoints` entry, else the VPC.
+fn hub_at(cx: &Ctx<'_>, hub: &str) -> Pointer {
+    cx.topo
+        .endpoints
+        .iter()
+        .position(|g| g.vpc == hub)
+        .map_or_else(|| vpc_at(hub), |i| Pointer::root().key("endpoints").index(i))
+}
+
+/// Interface endpoints per VPC and the inbound rules of their security groups.
+fn endpoint_quotas(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) {
+    let q = &cx.quotas;
     let mut per_vpc: BTreeMap<&str, usize> = BTreeMap::new();
     for e in endpoints.iter().filter(|e| e.kind == EndpointKind::Interface) {
         *per_vpc.entry(&e.vpc).or_default() += 1;
@@ -123,14 +136,20 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
         measure(out, rules, q.security_group_inbound_rules, "securityGroupInboundRules", || {
             let what = match &sg.prefix_list {
                 Some(l) => format!(
-                    "inbound rules of the security group of `{}` (its consumers are in managed prefix list `{}`, whose reference counts as its {} entries)",
+                    "inbound rules of the security group of `{}` (its consumers are in managed prefix list `{}`, \
+                     whose reference counts as its {} entries)",
                     e.id, l.name, l.max_entries
                 ),
                 None => format!("inbound rules of the security group of `{}`", e.id),
             };
-            (hub_at(&e.vpc), what)
+            (hub_at(cx, &e.vpc), what)
         });
     }
+}
+
+/// Subnets per VPC and VPCs per account and region.
+fn vpc_quotas(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let q = &cx.quotas;
     let mut per_account_region: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for (name, v) in cx.vpcs {
         per_account_region.entry((&v.account, &v.region)).or_default().push(name);
@@ -144,13 +163,18 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
             (vpc_at(last), format!("VPCs of account `{account}` in {region}"))
         });
     }
+}
+
+/// Hosted zone associations, Route 53 Profiles and resolver rules.
+fn dns_quotas(cx: &Ctx<'_>, dns: &DnsPlan, out: &mut Vec<Finding>) {
+    let q = &cx.quotas;
     for z in &dns.hosted_zones {
         measure(
             out,
             z.associations.len() + z.authorizations.len(),
             q.vpcs_per_hosted_zone,
             "vpcsPerHostedZone",
-            || (hub_at(&z.hub_vpc), format!("VPCs associated with zone `{}`", z.name)),
+            || (hub_at(cx, &z.hub_vpc), format!("VPCs associated with zone `{}`", z.name)),
         );
     }
     let dns_at = Pointer::root().key("dns").key("mode");
@@ -183,6 +207,11 @@ pub fn check(cx: &Ctx<'_>, endpoints: &[EndpointPlan], dns: &DnsPlan, routing: &
             (dns_at.clone(), format!("resolver rule associations of account `{account}` in {region}"))
         });
     }
+}
+
+/// Transit gateway attachments and routes, and routes per VPC route table.
+fn routing_quotas(cx: &Ctx<'_>, routing: &RoutingPlan, out: &mut Vec<Finding>) {
+    let q = &cx.quotas;
     let transit_at = Pointer::root().key("transit");
     for g in &routing.transit_gateways {
         let attachments = routing.attachments.iter().filter(|a| a.transit_gateway == g.id).count();

@@ -11,11 +11,12 @@ pub mod privatelink;
 pub mod reachability;
 pub mod routing;
 mod security;
+pub mod stacks;
 pub mod studio;
 
 pub use limits::Limits;
 
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::Finding;
 use crate::plan::VpcPlan;
 use crate::spec::Topology;
@@ -31,7 +32,7 @@ pub struct Ctx<'a> {
     /// and per route, where a B-tree's string comparisons add up.
     by_name: HashMap<&'a str, &'a VpcPlan>,
     /// `dns.onPremises.cidrs`, parsed.
-    pub on_premises: Vec<Net>,
+    pub on_premises: Vec<Ipv4Net>,
     pub quotas: Limits,
 }
 
@@ -55,7 +56,7 @@ pub struct SecurityGroupPlan {
 #[serde(rename_all = "camelCase")]
 pub struct Ingress {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cidr: Option<Net>,
+    pub cidr: Option<Ipv4Net>,
     /// The name of a managed prefix list of this plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_list: Option<String>,
@@ -69,7 +70,7 @@ pub struct Ingress {
 pub struct PrefixListPlan {
     pub name: String,
     pub max_entries: u32,
-    pub entries: Vec<Net>,
+    pub entries: Vec<Ipv4Net>,
 }
 
 /// Everything past the address plan.
@@ -82,6 +83,7 @@ pub struct Network {
     pub reachability: Vec<reachability::Proof>,
     pub privatelink: Vec<privatelink::PrivateLinkPlan>,
     pub studio: Option<studio::StudioPlan>,
+    pub stacks: Vec<stacks::StackPlan>,
 }
 
 pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Finding>) -> Network {
@@ -93,14 +95,16 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
         .unwrap_or_default();
     let by_name = vpcs.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let cx = Ctx { topo, vpcs, by_name, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
-    let endpoints = endpoints::plan(&cx, out);
+    let mut endpoints = endpoints::plan(&cx, out);
     let dns = dns::plan(&cx, &endpoints, out);
     let routing = routing::plan(&cx);
     let iam = iam::plan(&cx, &endpoints);
     let privatelink = privatelink::plan(&cx, out);
     let studio = studio::plan(&cx, &endpoints);
+    endpoints::publish_referenced(topo, &mut endpoints, &iam, studio.as_ref());
     let reachability = reachability::prove(&cx, &endpoints, &dns, &routing, out);
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
-    Network { endpoints, dns, routing, iam, reachability, privatelink, studio }
+    let stacks = stacks::plan(topo, vpcs, &routing, &dns);
+    Network { endpoints, dns, routing, iam, reachability, privatelink, studio, stacks }
 }

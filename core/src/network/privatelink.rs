@@ -6,16 +6,17 @@
 //! has a load balancer node.
 
 use super::{Ctx, SecurityGroupPlan, endpoints::security_group};
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
+use crate::spec::Tier;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// The tier the NLB and the consumer endpoints sit in.
-const PRODUCER_TIER: &str = "workload";
-const CONSUMER_TIER: &str = "endpoints";
+const PRODUCER_TIER: Tier = Tier::Workload;
+const CONSUMER_TIER: Tier = Tier::Endpoints;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +29,8 @@ pub struct PrivateLinkPlan {
     /// Regions the service accepts consumers from besides its own (cross-region PrivateLink).
     pub supported_regions: Vec<String>,
     pub consumers: Vec<ConsumerPlan>,
+    /// The SSM parameter the endpoint service's name is published under.
+    pub service_name_parameter: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -38,7 +41,7 @@ pub struct ProducerPlan {
     pub region: String,
     pub port: u16,
     /// The NLB's subnets (the producer VPC's workload tier), one per AZ.
-    pub subnets: Vec<Net>,
+    pub subnets: Vec<Ipv4Net>,
     pub azs: Vec<String>,
     /// Who may reach the NLB's listener: the producer VPC (PrivateLink
     /// traffic arrives from the NLB's own addresses).
@@ -54,7 +57,7 @@ pub struct ConsumerPlan {
     pub account: String,
     pub region: String,
     /// The endpoint's subnets: the consumer's endpoint tier in the AZs the producer covers.
-    pub subnets: Vec<Net>,
+    pub subnets: Vec<Ipv4Net>,
     /// Private DNS stays off: the service has no verified private DNS name.
     pub private_dns: bool,
     /// The consumer VPC's workload subnets, on the service port.
@@ -104,7 +107,8 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<PrivateLinkPlan> {
                 continue;
             }
             principals.insert(format!("arn:aws:iam::{}:root", cv.account_id));
-            let workload: Vec<Net> = cv.subnets.iter().filter(|s| s.tier == PRODUCER_TIER).map(|s| s.cidr).collect();
+            let workload: Vec<Ipv4Net> =
+                cv.subnets.iter().filter(|s| s.tier == PRODUCER_TIER).map(|s| s.cidr).collect();
             consumers.push(ConsumerPlan {
                 id: format!("{}/{name}", pl.name),
                 vpc: name.clone(),
@@ -135,6 +139,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<PrivateLinkPlan> {
             allowed_principals: principals.into_iter().collect(),
             supported_regions: regions.into_iter().collect(),
             consumers,
+            service_name_parameter: super::stacks::parameter(cx.topo, &["privatelink", &pl.name, "service-name"]),
         });
     }
     plans

@@ -13,9 +13,10 @@
 //! would route to each other, with routes both ways.
 
 use super::Ctx;
-use crate::cidr::Net;
+use super::stacks::{StackRole, parameter, stack_name};
+use crate::cidr::Ipv4Net;
 use crate::cidr::aggregate::aggregate;
-use crate::spec::TransitMode;
+use crate::spec::{Tier, TransitMode};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +45,21 @@ pub struct TransitGatewayPlan {
     pub asn: u32,
     pub shared_with_accounts: Vec<String>,
     pub route_tables: Vec<TgwRouteTablePlan>,
+    /// Its `Name` tag and the name of its RAM share.
+    pub name: String,
+    /// The stack that creates it (`network`) and the one that builds its
+    /// route tables and peerings (`links`).
+    pub stack: String,
+    pub links_stack: String,
+    /// The SSM parameter its ID is published under.
+    pub id_parameter: String,
+}
+
+impl TransitGatewayPlan {
+    /// The ID of the transit gateway of `region`: `tgw/<region>`.
+    pub fn id_of(region: &str) -> String {
+        format!("tgw/{region}")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -58,12 +74,14 @@ pub struct TgwRouteTablePlan {
     /// VPCs whose routes propagate into this table.
     pub propagations: Vec<String>,
     pub static_routes: Vec<StaticRoute>,
+    /// Its `Name` tag.
+    pub tag_name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StaticRoute {
-    pub cidr: Net,
+    pub cidr: Ipv4Net,
     /// The TGW peering the route points at.
     pub peering: String,
 }
@@ -76,8 +94,12 @@ pub struct AttachmentPlan {
     pub account: String,
     pub region: String,
     /// The VPC's `transit` tier subnets.
-    pub subnets: Vec<Net>,
+    pub subnets: Vec<Ipv4Net>,
     pub route_table: String,
+    /// Its `Name` tag.
+    pub tag_name: String,
+    /// The SSM parameter its ID is published under.
+    pub id_parameter: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -87,6 +109,17 @@ pub struct TgwPeeringPlan {
     pub id: String,
     pub requester: String,
     pub accepter: String,
+    /// Its `Name` tag.
+    pub tag_name: String,
+    /// The SSM parameter its ID is published under.
+    pub id_parameter: String,
+}
+
+impl TgwPeeringPlan {
+    /// The ID of the peering between two regions' gateways, in either order.
+    pub fn id_of(a: &str, b: &str) -> String {
+        if a < b { format!("peering/{a}/{b}") } else { format!("peering/{b}/{a}") }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -100,13 +133,29 @@ pub struct VpcPeeringPlan {
     pub cross_region: bool,
 }
 
+impl VpcPeeringPlan {
+    /// The ID of the peering of two VPCs, requester first.
+    pub fn id_of(requester: &str, accepter: &str) -> String {
+        format!("pcx/{requester}/{accepter}")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VpcRoutePlan {
     pub vpc: String,
-    pub destination: Net,
-    /// A TGW ID or a VPC peering ID.
+    pub destination: Ipv4Net,
+    pub via: RouteVia,
+    /// The transit gateway's or the VPC peering's ID.
     pub target: String,
+}
+
+/// What a VPC route points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RouteVia {
+    TransitGateway,
+    VpcPeering,
 }
 
 const HUBS: &str = "hubs";
@@ -123,10 +172,7 @@ struct Tables {
 fn tables(cx: &Ctx<'_>) -> Tables {
     let Some(t) = &cx.topo.transit else { return Tables { table_of: BTreeMap::new(), reaches: BTreeMap::new() } };
     let attached: Vec<&String> = t.attach.iter().filter(|v| cx.vpcs.contains_key(*v)).collect();
-    let mut hub_consumers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for g in cx.topo.endpoints.iter().filter(|g| !g.share.is_empty()) {
-        hub_consumers.entry(g.vpc.as_str()).or_default().extend(g.share.iter().map(String::as_str));
-    }
+    let hub_consumers = cx.topo.hub_consumers();
     let segment = |v: &str| cx.vpc(v).and_then(|p| p.segment.clone()).unwrap_or_else(|| DEFAULT_SEGMENT.into());
     let mut allowed: BTreeSet<(String, String)> = BTreeSet::new();
     for (from, policy) in t.segments.iter().flatten() {
@@ -172,82 +218,52 @@ pub fn plan(cx: &Ctx<'_>) -> RoutingPlan {
     plan
 }
 
+/// A gateway per region with attached VPCs, peered in a full mesh, with
+/// their route tables, the attachments and the VPCs' routes to them.
 fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     let owner = cx.topo.transit.as_ref().and_then(|tr| tr.owner.clone()).unwrap_or_default();
-    let region_of = |v: &str| cx.vpc(v).map_or("", |p| p.region.as_str());
-    let regions: BTreeSet<String> = t.table_of.keys().map(|v| region_of(v).to_owned()).collect();
-    let tgw = |r: &str| format!("tgw/{r}");
-    let peering = |a: &str, b: &str| if a < b { format!("peering/{a}/{b}") } else { format!("peering/{b}/{a}") };
+    let regions: BTreeSet<String> = t.table_of.keys().map(|v| region_of(cx, v).to_owned()).collect();
     for (i, a) in regions.iter().enumerate() {
         for b in regions.iter().skip(i + 1) {
-            plan.tgw_peerings.push(TgwPeeringPlan { id: peering(a, b), requester: tgw(a), accepter: tgw(b) });
+            let id = TgwPeeringPlan::id_of(a, b);
+            plan.tgw_peerings.push(TgwPeeringPlan {
+                tag_name: format!("{}-{id}", cx.topo.name),
+                id_parameter: parameter(cx.topo, &[&id, "id"]),
+                id,
+                requester: TransitGatewayPlan::id_of(a),
+                accepter: TransitGatewayPlan::id_of(b),
+            });
         }
     }
     for (asn, region) in (FIRST_PRIVATE_ASN..).zip(regions.iter()) {
-        let local: Vec<&String> = t.table_of.keys().filter(|v| region_of(v) == region).collect();
+        let local: Vec<&String> = t.table_of.keys().filter(|v| region_of(cx, v) == region).collect();
         let shared: BTreeSet<String> =
             local.iter().filter_map(|v| cx.vpc(v)).map(|p| p.account.clone()).filter(|a| *a != owner).collect();
-        let mut route_tables = Vec::new();
-        let names: BTreeSet<&String> = local.iter().filter_map(|v| t.table_of.get(*v)).collect();
-        let mut peering_propagations: BTreeSet<String> = BTreeSet::new();
-        for name in names {
-            let reached = t.reaches.get(name).cloned().unwrap_or_default();
-            let associations: Vec<String> =
-                local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
-            let propagations: Vec<String> = reached.iter().filter(|y| region_of(y) == region).cloned().collect();
-            let mut remote: BTreeMap<String, Vec<Net>> = BTreeMap::new();
-            for y in reached.iter().filter(|y| region_of(y) != region) {
-                if let Some(p) = cx.vpc(y) {
-                    remote.entry(p.region.clone()).or_default().push(p.cidr);
-                }
-            }
-            let static_routes = remote
-                .into_iter()
-                .flat_map(|(r, nets)| {
-                    let via = peering(region, &r);
-                    aggregate(&nets).into_iter().map(move |cidr| StaticRoute { cidr, peering: via.clone() })
-                })
-                .collect();
-            route_tables.push(TgwRouteTablePlan {
-                id: format!("{}/{name}", tgw(region)),
-                name: name.clone(),
-                associations,
-                propagations,
-                static_routes,
-            });
-        }
-        // what arrives over a peering is routed to the local VPCs any remote table reaches
-        let remote_tables: BTreeSet<&String> =
-            t.table_of.iter().filter(|(v, _)| region_of(v) != region).map(|(_, table)| table).collect();
-        for table in remote_tables {
-            for y in t.reaches.get(table).into_iter().flatten().filter(|y| region_of(y) == region) {
-                peering_propagations.insert(y.clone());
-            }
-        }
+        let mut route_tables = segment_tables(cx, t, region, &local);
         if regions.len() > 1 {
-            let associations = regions.iter().filter(|r| *r != region).map(|r| peering(region, r)).collect();
-            route_tables.push(TgwRouteTablePlan {
-                id: format!("{}/{PEERING}", tgw(region)),
-                name: PEERING.into(),
-                associations,
-                propagations: peering_propagations.into_iter().collect(),
-                static_routes: Vec::new(),
-            });
+            route_tables.push(peering_table(cx, t, region, &regions));
         }
         for v in &local {
             let Some(p) = cx.vpc(v) else { continue };
             let table = t.table_of.get(*v).cloned().unwrap_or_default();
             plan.attachments.push(AttachmentPlan {
                 vpc: (*v).clone(),
-                transit_gateway: tgw(region),
+                transit_gateway: TransitGatewayPlan::id_of(region),
                 account: p.account.clone(),
                 region: region.clone(),
-                subnets: p.subnets.iter().filter(|s| s.tier == "transit").map(|s| s.cidr).collect(),
-                route_table: format!("{}/{table}", tgw(region)),
+                subnets: p.subnets.iter().filter(|s| s.tier == Tier::Transit).map(|s| s.cidr).collect(),
+                route_table: format!("{}/{table}", TransitGatewayPlan::id_of(region)),
+                tag_name: format!("{}-{v}", cx.topo.name),
+                id_parameter: parameter(cx.topo, &["attachment", v, "id"]),
             });
         }
+        let id = TransitGatewayPlan::id_of(region);
         plan.transit_gateways.push(TransitGatewayPlan {
-            id: tgw(region),
+            name: format!("{}-{}", cx.topo.name, id.replace('/', "-")),
+            stack: stack_name(cx.topo, &owner, region, StackRole::Network),
+            links_stack: stack_name(cx.topo, &owner, region, StackRole::Links),
+            id_parameter: parameter(cx.topo, &[&id, "id"]),
+            id,
             region: region.clone(),
             account: owner.clone(),
             asn,
@@ -255,16 +271,87 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
             route_tables,
         });
     }
-    // VPC route tables: one aggregated set of destinations per TGW table
-    let mut per_table: BTreeMap<&String, Vec<Net>> = BTreeMap::new();
+    tgw_vpc_routes(cx, t, plan);
+}
+
+fn region_of<'a>(cx: &Ctx<'a>, vpc: &str) -> &'a str {
+    cx.vpc(vpc).map_or("", |p| p.region.as_str())
+}
+
+/// The tables of one region's gateway that attachments use: what each
+/// reaches in the region propagates; what it reaches elsewhere is a static
+/// route over the peering to that region.
+fn segment_tables(cx: &Ctx<'_>, t: &Tables, region: &str, local: &[&String]) -> Vec<TgwRouteTablePlan> {
+    let names: BTreeSet<&String> = local.iter().filter_map(|v| t.table_of.get(*v)).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let reached = t.reaches.get(name).cloned().unwrap_or_default();
+            let associations: Vec<String> =
+                local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
+            let propagations: Vec<String> = reached.iter().filter(|y| region_of(cx, y) == region).cloned().collect();
+            let mut remote: BTreeMap<String, Vec<Ipv4Net>> = BTreeMap::new();
+            for y in reached.iter().filter(|y| region_of(cx, y) != region) {
+                if let Some(p) = cx.vpc(y) {
+                    remote.entry(p.region.clone()).or_default().push(p.cidr);
+                }
+            }
+            let static_routes = remote
+                .into_iter()
+                .flat_map(|(r, nets)| {
+                    let via = TgwPeeringPlan::id_of(region, &r);
+                    aggregate(&nets).into_iter().map(move |cidr| StaticRoute { cidr, peering: via.clone() })
+                })
+                .collect();
+            TgwRouteTablePlan {
+                id: format!("{}/{name}", TransitGatewayPlan::id_of(region)),
+                tag_name: format!("{}-{name}", cx.topo.name),
+                name: name.clone(),
+                associations,
+                propagations,
+                static_routes,
+            }
+        })
+        .collect()
+}
+
+/// The table of what arrives over the peerings: routed to the local VPCs
+/// any remote table reaches.
+fn peering_table(cx: &Ctx<'_>, t: &Tables, region: &str, regions: &BTreeSet<String>) -> TgwRouteTablePlan {
+    let remote_tables: BTreeSet<&String> =
+        t.table_of.iter().filter(|(v, _)| region_of(cx, v) != region).map(|(_, table)| table).collect();
+    let mut propagations: BTreeSet<String> = BTreeSet::new();
+    for table in remote_tables {
+        for y in t.reaches.get(table).into_iter().flatten().filter(|y| region_of(cx, y) == region) {
+            propagations.insert(y.clone());
+        }
+    }
+    TgwRouteTablePlan {
+        id: format!("{}/{PEERING}", TransitGatewayPlan::id_of(region)),
+        tag_name: format!("{}-{PEERING}", cx.topo.name),
+        name: PEERING.into(),
+        associations: regions.iter().filter(|r| *r != region).map(|r| TgwPeeringPlan::id_of(region, r)).collect(),
+        propagations: propagations.into_iter().collect(),
+        static_routes: Vec::new(),
+    }
+}
+
+/// VPC route tables: one aggregated set of destinations per TGW table.
+fn tgw_vpc_routes(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
+    let mut per_table: BTreeMap<&String, Vec<Ipv4Net>> = BTreeMap::new();
     for (table, reached) in &t.reaches {
-        let nets: Vec<Net> = reached.iter().filter_map(|y| cx.vpc(y).map(|p| p.cidr)).collect();
+        let nets: Vec<Ipv4Net> = reached.iter().filter_map(|y| cx.vpc(y).map(|p| p.cidr)).collect();
         per_table.insert(table, aggregate(&nets));
     }
     for (v, table) in &t.table_of {
         let Some(p) = cx.vpc(v) else { continue };
         for destination in without(per_table.get(table).map(Vec::as_slice).unwrap_or_default(), p.cidr) {
-            plan.vpc_routes.push(VpcRoutePlan { vpc: v.clone(), destination, target: tgw(&p.region) });
+            plan.vpc_routes.push(VpcRoutePlan {
+                vpc: v.clone(),
+                destination,
+                via: RouteVia::TransitGateway,
+                target: TransitGatewayPlan::id_of(&p.region),
+            });
         }
     }
 }
@@ -273,7 +360,7 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
 /// own CIDR, and AWS refuses a second route to exactly that CIDR. A larger
 /// block that contains it is fine (the local route is more specific), which
 /// is what lets every VPC of a table share one aggregated set of routes.
-fn without(blocks: &[Net], own: Net) -> Vec<Net> {
+fn without(blocks: &[Ipv4Net], own: Ipv4Net) -> Vec<Ipv4Net> {
     blocks.iter().copied().filter(|b| *b != own).collect()
 }
 
@@ -286,7 +373,7 @@ fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
                 continue;
             }
             let (Some(pa), Some(pb)) = (cx.vpc(a), cx.vpc(b)) else { continue };
-            let id = format!("pcx/{a}/{b}");
+            let id = VpcPeeringPlan::id_of(a, b);
             plan.vpc_peerings.push(VpcPeeringPlan {
                 id: id.clone(),
                 requester: (*a).clone(),
@@ -294,8 +381,9 @@ fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
                 cross_account: pa.account != pb.account,
                 cross_region: pa.region != pb.region,
             });
-            plan.vpc_routes.push(VpcRoutePlan { vpc: (*a).clone(), destination: pb.cidr, target: id.clone() });
-            plan.vpc_routes.push(VpcRoutePlan { vpc: (*b).clone(), destination: pa.cidr, target: id });
+            let via = RouteVia::VpcPeering;
+            plan.vpc_routes.push(VpcRoutePlan { vpc: (*a).clone(), destination: pb.cidr, via, target: id.clone() });
+            plan.vpc_routes.push(VpcRoutePlan { vpc: (*b).clone(), destination: pa.cidr, via, target: id });
         }
     }
     plan.vpc_routes.sort_by(|x, y| (&x.vpc, x.destination).cmp(&(&y.vpc, y.destination)));
@@ -347,7 +435,7 @@ impl<'a> RouteIndex<'a> {
     }
 
     /// The VPC route of `from` that covers `to`, if any.
-    pub fn vpc_route(&self, from: &str, to: Net) -> Option<&'a VpcRoutePlan> {
+    pub fn vpc_route(&self, from: &str, to: Ipv4Net) -> Option<&'a VpcRoutePlan> {
         self.routes.get(from)?.iter().copied().find(|r| r.destination.contains(to))
     }
 
@@ -358,7 +446,7 @@ impl<'a> RouteIndex<'a> {
     /// Whether the TGW table of `from`'s attachment routes to `to`: by
     /// propagation in one region, or by a static route over the peering and
     /// the remote `peering` table.
-    pub fn table_routes(&self, from: &str, to: &str, to_cidr: Net, to_region: &str) -> bool {
+    pub fn table_routes(&self, from: &str, to: &str, to_cidr: Ipv4Net, to_region: &str) -> bool {
         let Some(att) = self.attachment(from) else { return false };
         if att.region == to_region {
             return self.propagated.get(att.route_table.as_str()).is_some_and(|s| s.contains(to));

@@ -2,7 +2,7 @@
 //! warnings: the user may mean them, but should see them.
 
 use super::Ctx;
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
 
@@ -40,7 +40,7 @@ pub fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
     if let Some(onprem) = cx.topo.dns.as_ref().and_then(|d| d.on_premises.as_ref()) {
         for (i, c) in onprem.cidrs.iter().enumerate() {
-            if c.parse::<Net>().is_ok_and(|n| n.prefix() < WIDE_PREFIX) {
+            if c.parse::<Ipv4Net>().is_ok_and(|n| n.prefix() < WIDE_PREFIX) {
                 out.push(
                     Finding::at(
                         Rule::Lp050,

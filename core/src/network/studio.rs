@@ -4,7 +4,8 @@
 //! (not from tables filled by hand, and never "the last InService domain").
 
 use super::Ctx;
-use super::iam::role_name;
+use super::iam::RoleId;
+use crate::names::{REST_API, SAGEMAKER_DOMAIN};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -24,10 +25,12 @@ pub struct PortalPlan {
     pub vpc: String,
     pub presigned_url_ttl_seconds: u32,
     /// The portal function's role (`iam.roles[].id`).
-    pub role: String,
+    pub role: RoleId,
     /// The execute-api endpoint (`<vpc>/execute-api`) the private API admits, if planned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_endpoint: Option<String>,
+    /// The private REST API's name.
+    pub api_name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -42,9 +45,9 @@ pub struct DomainPlan {
     pub vpc: String,
     pub users: Vec<String>,
     /// The role the portal assumes to presign URLs (`iam.roles[].id`).
-    pub url_role: String,
+    pub url_role: RoleId,
     /// The users' execution role (`iam.roles[].id`).
-    pub execution_role: String,
+    pub execution_role: RoleId,
 }
 
 pub fn plan(cx: &Ctx<'_>, endpoints: &[super::endpoints::EndpointPlan]) -> Option<StudioPlan> {
@@ -66,14 +69,14 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[super::endpoints::EndpointPlan]) -> Optio
             let v = cx.vpc(&d.vpc)?;
             Some(DomainPlan {
                 lob: d.lob.clone(),
-                name: role_name(&[&cx.topo.name, &d.lob]),
+                name: SAGEMAKER_DOMAIN.name(&[&cx.topo.name, &d.lob]),
                 account: d.account.clone(),
                 account_id: id_of(&d.account),
                 region: v.region.clone(),
                 vpc: d.vpc.clone(),
                 users: d.users.clone(),
-                url_role: format!("studio/url/{}", d.lob),
-                execution_role: format!("studio/execution/{}", d.lob),
+                url_role: RoleId::StudioUrl(d.lob.clone()),
+                execution_role: RoleId::StudioExecution(d.lob.clone()),
             })
         })
         .collect();
@@ -84,8 +87,9 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[super::endpoints::EndpointPlan]) -> Optio
             region: pv.region.clone(),
             vpc: s.portal.vpc.clone(),
             presigned_url_ttl_seconds: s.portal.presigned_url_ttl_seconds,
-            role: "studio/portal".into(),
+            role: RoleId::StudioPortal,
             api_endpoint,
+            api_name: REST_API.name(&[&cx.topo.name, "studio-portal"]),
         },
         domains,
     })

@@ -17,6 +17,7 @@ impl Pointer {
     }
 
     /// The pointer one key deeper.
+    #[must_use]
     pub fn key(&self, key: &str) -> Self {
         let mut s = String::with_capacity(self.0.len() + key.len() + 1);
         s.push_str(&self.0);
@@ -26,6 +27,7 @@ impl Pointer {
     }
 
     /// The pointer one index deeper.
+    #[must_use]
     pub fn index(&self, i: usize) -> Self {
         Self(format!("{}/{}", self.0, i))
     }

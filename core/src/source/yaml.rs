@@ -59,7 +59,7 @@ pub fn load(text: &str) -> (Option<Value>, SpanIndex, Vec<LoadError>) {
         return (None, rx.index, errors);
     }
     let mut docs = rx.documents.into_iter();
-    let value = docs.next().map(|(v, _)| v).unwrap_or(Value::Null);
+    let value = docs.next().map_or(Value::Null, |(v, _)| v);
     if let Some((_, span)) = docs.next() {
         errors.push(LoadError {
             duplicate_key: false,
@@ -195,20 +195,17 @@ impl Receiver<'_> {
     }
 
     /// Reads a key scalar into the current mapping.
-    fn take_key(&mut self, name: String, span: ByteSpan) {
+    fn take_key(&mut self, name: &str, span: ByteSpan) {
         let mut dup_of = None;
         if let Some(Frame::Map { keys, pending, .. }) = self.stack.last_mut() {
-            let duplicate = match keys.get(&name) {
-                Some(first) => {
-                    dup_of = Some(*first);
-                    true
-                }
-                None => {
-                    keys.insert(name.clone(), span);
-                    false
-                }
+            let duplicate = if let Some(first) = keys.get(name) {
+                dup_of = Some(*first);
+                true
+            } else {
+                keys.insert(name.to_owned(), span);
+                false
             };
-            *pending = Some(PendingKey { name: name.clone(), span, duplicate });
+            *pending = Some(PendingKey { name: name.to_owned(), span, duplicate });
         }
         if let Some(first) = dup_of {
             self.errors.push(LoadError {
@@ -227,7 +224,7 @@ impl Receiver<'_> {
             if matches!(self.stack.last(), Some(Frame::ComplexKey { .. })) {
                 return;
             }
-            self.take_key(text.into_owned(), span);
+            self.take_key(&text, span);
             return;
         }
         let value = match resolve_scalar(&text, style, tag) {
@@ -283,7 +280,7 @@ impl Receiver<'_> {
                     self.stack.push(Frame::ComplexKey { depth: depth - 1 });
                 } else {
                     // the dropped key still needs a name so its value can be read
-                    self.take_key("<complex key>".into(), end);
+                    self.take_key("<complex key>", end);
                 }
             }
             Some(Frame::Seq { path, items, start, key, anchor, nodes }) => {
@@ -319,10 +316,10 @@ impl Receiver<'_> {
             self.fatal = true;
             return;
         }
-        let value = self.anchors.get(&id).map(|(v, _)| v.clone()).unwrap_or(Value::Null);
+        let value = self.anchors.get(&id).map_or(Value::Null, |(v, _)| v.clone());
         if slot.is_key {
             match value {
-                Value::String(s) => self.take_key(s, span),
+                Value::String(s) => self.take_key(&s, span),
                 _ => self.error("an alias used as a key must name a plain string".into(), None, span),
             }
             return;
@@ -454,6 +451,7 @@ fn parse_float(s: &str) -> Option<Value> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::fmt::Write as _;
 
     fn value(text: &str) -> Value {
         let (v, _, errors) = load(text);
@@ -521,9 +519,8 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..8 {
             let p = i - 1;
-            bomb.push_str(&format!(
-                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
-            ));
+            let _ =
+                writeln!(bomb, "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]");
         }
         let (v, _, errors) = load(&bomb);
         assert!(v.is_none());

@@ -6,10 +6,13 @@
 //! Semantic rules that span several fields live in `crate::validate`.
 
 mod field_checks;
+mod tier;
+
+pub use tier::Tier;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use validator::Validate;
 
 /// The `apiVersion` this build reads.
@@ -65,6 +68,27 @@ pub struct Topology {
     /// AWS quotas the accounts have raised above the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Quotas>,
+}
+
+impl Topology {
+    /// The hub VPCs, each with the VPCs it serves: a hub is a VPC whose
+    /// endpoints are shared (`endpoints[].share`). The one place this is
+    /// decided; consumers that are not VPCs of the topology are left out
+    /// (LP010 reports them).
+    pub fn hub_consumers(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+        let mut hubs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for g in self.endpoints.iter().filter(|g| !g.share.is_empty() && self.vpcs.contains_key(&g.vpc)) {
+            hubs.entry(g.vpc.as_str())
+                .or_default()
+                .extend(g.share.iter().map(String::as_str).filter(|c| self.vpcs.contains_key(*c)));
+        }
+        hubs
+    }
+
+    /// The hub VPCs (see [`Topology::hub_consumers`]).
+    pub fn hubs(&self) -> BTreeSet<&str> {
+        self.hub_consumers().into_keys().collect()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

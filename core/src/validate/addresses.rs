@@ -2,7 +2,7 @@
 //! of LP022: every CIDR the file states, parsed and checked once.
 
 use super::{PoolFacts, ReservedFacts};
-use crate::cidr::{Net, NetError};
+use crate::cidr::{Ipv4Net, Ipv4NetError};
 use crate::diagnostic::{Anchor, Finding, Rule};
 use crate::source::Pointer;
 use crate::spec::{Topology, Vpc};
@@ -11,10 +11,10 @@ use crate::spec::{Topology, Vpc};
 pub const VPC_PREFIXES: std::ops::RangeInclusive<u8> = 16..=28;
 
 /// Parses a CIDR the file states; LP001/LP020 when it is not usable.
-pub fn parse_cidr(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<Net> {
-    match text.parse::<Net>() {
+pub fn parse_cidr(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<Ipv4Net> {
+    match text.parse::<Ipv4Net>() {
         Ok(n) => Some(n),
-        Err(NetError::Malformed) => {
+        Err(Ipv4NetError::Malformed) => {
             out.push(
                 Finding::at(
                     Rule::Lp001,
@@ -25,7 +25,7 @@ pub fn parse_cidr(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<
             );
             None
         }
-        Err(NetError::HostBits(canonical)) => {
+        Err(Ipv4NetError::HostBits(canonical)) => {
             out.push(
                 Finding::at(
                     Rule::Lp020,
@@ -75,7 +75,7 @@ pub fn check_addressing<'a>(topo: &'a Topology, out: &mut Vec<Finding>) -> (Vec<
 }
 
 /// The VPC's fixed CIDR (if any) and whether its address fields are usable.
-pub fn check_vpc(vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) -> (Option<Net>, bool) {
+pub fn check_vpc(vpc: &Vpc, path: &Pointer, out: &mut Vec<Finding>) -> (Option<Ipv4Net>, bool) {
     match (&vpc.cidr, vpc.size) {
         (Some(_), Some(_)) => {
             out.push(

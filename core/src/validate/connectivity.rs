@@ -39,11 +39,11 @@ impl Connectivity {
                 }
             }
         }
-        for g in topo.endpoints.iter().filter(|g| !g.share.is_empty()) {
-            c.hubs.insert(g.vpc.clone());
-            for s in &g.share {
-                c.shares.insert((g.vpc.clone(), s.clone()));
-                c.shares.insert((s.clone(), g.vpc.clone()));
+        for (hub, consumers) in topo.hub_consumers() {
+            c.hubs.insert(hub.to_owned());
+            for s in consumers {
+                c.shares.insert((hub.to_owned(), s.to_owned()));
+                c.shares.insert((s.to_owned(), hub.to_owned()));
             }
         }
         c

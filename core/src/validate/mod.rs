@@ -9,16 +9,17 @@ mod fields;
 mod overlaps;
 mod references;
 mod regions;
+mod schema;
 pub mod structure;
 
 pub use connectivity::Connectivity;
 pub use overlaps::check_overlaps;
 
 use crate::catalog::{self, EndpointKind};
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::Finding;
 use crate::source::Pointer;
-use crate::spec::{DnsMode, SubnetSize, Topology, Vpc};
+use crate::spec::{DnsMode, SubnetSize, Tier, Topology, Vpc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the planners need to know of one VPC, checked.
@@ -31,7 +32,7 @@ pub struct VpcFacts<'a> {
     /// The AZ IDs, resolved from a count where needed.
     pub azs: Vec<String>,
     /// The fixed CIDR, when given and valid.
-    pub fixed: Option<Net>,
+    pub fixed: Option<Ipv4Net>,
     /// Interface-endpoint ENIs the VPC holds per AZ (provisional count:
     /// one per interface endpoint, per PrivateLink consumer endpoint, and
     /// two for the resolver endpoints of a resolver-mode hub).
@@ -43,23 +44,22 @@ pub struct VpcFacts<'a> {
 }
 
 impl VpcFacts<'_> {
-    /// The tiers and their per-AZ sizes, the defaults filled in.
-    pub fn tiers(&self) -> Vec<(String, SubnetSize)> {
+    /// The tiers and their per-AZ sizes in layout order, the defaults
+    /// filled in.
+    pub fn tiers(&self) -> Vec<(Tier, SubnetSize)> {
         let auto = SubnetSize::Auto(crate::spec::AutoWord::Auto);
-        let mut tiers: BTreeMap<String, SubnetSize> = BTreeMap::new();
-        tiers.insert("workload".into(), auto);
-        tiers.insert("endpoints".into(), auto);
+        let mut tiers: BTreeMap<Tier, SubnetSize> = BTreeMap::new();
+        tiers.insert(Tier::Workload, auto);
+        tiers.insert(Tier::Endpoints, auto);
         if self.attached {
-            tiers.insert("transit".into(), SubnetSize::Prefix(28));
+            tiers.insert(Tier::Transit, SubnetSize::Prefix(28));
         }
         if let Some(own) = &self.spec.subnets {
             for (k, v) in own {
-                tiers.insert(k.clone(), *v);
+                tiers.insert(Tier::new(k), *v);
             }
         }
-        let mut out: Vec<_> = tiers.into_iter().collect();
-        out.sort_by_key(|(name, _)| (tier_rank(name), name.clone()));
-        out
+        tiers.into_iter().collect()
     }
 
     /// Where the VPC's address is asked for: its `cidr` or its `size`.
@@ -68,20 +68,10 @@ impl VpcFacts<'_> {
     }
 }
 
-/// The order tiers are listed and laid out in: the standard tiers first.
-pub fn tier_rank(name: &str) -> u8 {
-    match name {
-        "workload" => 0,
-        "endpoints" => 1,
-        "transit" => 2,
-        _ => 3,
-    }
-}
-
 /// A pool, checked.
 #[derive(Debug)]
 pub struct PoolFacts<'a> {
-    pub net: Net,
+    pub net: Ipv4Net,
     pub regions: Option<&'a [String]>,
     pub path: Pointer,
 }
@@ -89,7 +79,7 @@ pub struct PoolFacts<'a> {
 /// A range nothing may overlap: `addressing.reserved` and on-premises CIDRs.
 #[derive(Debug)]
 pub struct ReservedFacts {
-    pub net: Net,
+    pub net: Ipv4Net,
     pub name: String,
     pub path: Pointer,
 }
@@ -158,9 +148,7 @@ fn endpoint_enis(topo: &Topology) -> BTreeMap<&str, u32> {
         }
     }
     if topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
-        let hubs: BTreeSet<&str> =
-            topo.endpoints.iter().filter(|g| !g.share.is_empty()).map(|g| g.vpc.as_str()).collect();
-        for hub in hubs {
+        for hub in topo.hubs() {
             // inbound and outbound resolver endpoints, one IP per AZ each
             *counts.entry(hub).or_default() += 2;
         }

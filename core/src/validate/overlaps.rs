@@ -5,16 +5,16 @@
 //! stack of the open blocks finds every overlapping pair in O(n log n + k).
 
 use super::{Facts, ReservedFacts};
-use crate::cidr::Net;
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::{Anchor, Finding, Rule};
 use std::collections::BTreeMap;
 
 /// `addresses`: VPC name → its final CIDR.
-pub fn check_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &mut Vec<Finding>) {
-    let pool_of = |n: Net| facts.pools.iter().position(|p| p.net.contains(n));
-    let mut blocks: Vec<(Net, &str)> = addresses.iter().map(|(name, n)| (*n, *name)).collect();
+pub fn check_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Ipv4Net>, out: &mut Vec<Finding>) {
+    let pool_of = |n: Ipv4Net| facts.pools.iter().position(|p| p.net.contains(n));
+    let mut blocks: Vec<(Ipv4Net, &str)> = addresses.iter().map(|(name, n)| (*n, *name)).collect();
     blocks.sort_by_key(|(n, name)| (n.start(), n.prefix(), *name));
-    let mut open: Vec<(Net, &str)> = Vec::new();
+    let mut open: Vec<(Ipv4Net, &str)> = Vec::new();
     for &(net, name) in &blocks {
         while open.last().is_some_and(|(o, _)| o.end() <= net.start()) {
             open.pop();
@@ -36,8 +36,8 @@ pub fn check_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &
     reserved_overlaps(facts, addresses, out);
 }
 
-fn vpc_overlap(facts: &Facts<'_>, name: &str, net: Net, other_name: &str, other: Net, why: &str) -> Finding {
-    let at = facts.vpcs.get(name).map(|v| v.address_path()).unwrap_or_default();
+fn vpc_overlap(facts: &Facts<'_>, name: &str, net: Ipv4Net, other_name: &str, other: Ipv4Net, why: &str) -> Finding {
+    let at = facts.vpcs.get(name).map(super::VpcFacts::address_path).unwrap_or_default();
     let mut f = Finding::at(
         Rule::Lp022,
         &at,
@@ -50,7 +50,7 @@ fn vpc_overlap(facts: &Facts<'_>, name: &str, net: Net, other_name: &str, other:
     f
 }
 
-fn reserved_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &mut Vec<Finding>) {
+fn reserved_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Ipv4Net>, out: &mut Vec<Finding>) {
     let mut reserved: Vec<&ReservedFacts> = facts.reserved.iter().collect();
     reserved.sort_by_key(|r| r.net.start());
     // the largest end among reserved[..=i], to stop the scan early
@@ -69,7 +69,7 @@ fn reserved_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Net>, out: &m
             }
             let Some(r) = reserved.get(i) else { continue };
             if r.net.overlaps(*net) {
-                let at = facts.vpcs.get(name).map(|v| v.address_path()).unwrap_or_default();
+                let at = facts.vpcs.get(name).map(super::VpcFacts::address_path).unwrap_or_default();
                 out.push(
                     Finding::at(
                         Rule::Lp022,

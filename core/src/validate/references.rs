@@ -259,7 +259,7 @@ fn names(topo: &Topology, out: &mut Vec<Finding>) {
     let root = Pointer::root();
     let mut bad = |path: Pointer, kind: &str, name: &str| {
         out.push(
-            Finding::at_key(Rule::Lp001, &path, format!("{kind} name `{name}` is not a valid name"))
+            Finding::at_key(Rule::Lp014, &path, format!("{kind} name `{name}` is not a valid name"))
                 .hint("use letters, digits and dashes, starting with a letter, at most 64 characters"),
         );
     };

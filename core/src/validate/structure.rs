@@ -1,16 +1,16 @@
 //! LP001 and the range rules: the document checked against the topology's
-//! JSON Schema, every error at once.
+//! JSON Schema (`schema.rs`), every error at once.
 //!
 //! The same schema is the one committed for editors, so an editor and the
 //! CLI agree on what is well-formed. Unknown fields are dropped after being
 //! reported, so that the semantic checks still run on the rest of the file.
 
+use super::schema::{self, SchemaError};
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
 use crate::suggest;
-use jsonschema::Validator;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// The outcome of the structural check.
@@ -21,32 +21,16 @@ pub struct Structure {
     pub readable: bool,
 }
 
-fn schema() -> &'static (Value, Option<Validator>) {
-    static SCHEMA: OnceLock<(Value, Option<Validator>)> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        let schema = crate::spec::json_schema();
-        let validator = jsonschema::validator_for(&schema).ok();
-        (schema, validator)
-    })
+fn topology_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(crate::spec::json_schema)
 }
 
 /// Checks `value` against the schema; removes unknown fields from it.
 pub fn check(value: &mut Value) -> Structure {
-    let (schema_value, Some(validator)) = schema() else {
-        // the schema is generated from our own types; failing to compile it
-        // is a bug, reported rather than panicked on
-        return Structure {
-            findings: vec![Finding::at(
-                Rule::Lp001,
-                &Pointer::root(),
-                "internal error: the topology schema does not compile",
-            )],
-            readable: false,
-        };
-    };
     let mut state = State { findings: Vec::new(), readable: true, unknown: Vec::new() };
-    for error in validator.iter_errors(value) {
-        handle(&error, schema_value, &mut state);
+    for error in schema::validate(topology_schema(), value) {
+        handle(&error, value, &mut state);
     }
     let State { findings, readable, unknown } = state;
     for (parent, name) in unknown {
@@ -63,13 +47,12 @@ struct State {
     unknown: Vec<(String, String)>,
 }
 
-/// Turns one schema error into findings (descending into `anyOf`).
-fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut State) {
-    let path = Pointer::from_raw(error.instance_path().as_str());
-    let instance = error.instance();
-    match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let allowed = allowed_properties(schema, error.schema_path().as_str());
+/// Turns one schema error into findings (descending into alternatives).
+fn handle(error: &SchemaError, document: &Value, st: &mut State) {
+    let path = Pointer::from_raw(error.path());
+    let instance = document.pointer(error.path()).unwrap_or(&Value::Null);
+    match error {
+        SchemaError::AdditionalProperties { unexpected, allowed, .. } => {
             for name in unexpected {
                 let at = path.key(name);
                 let mut f = Finding::at_key(
@@ -78,7 +61,7 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
                     format!(
                         "unknown field `{name}` in {}; expected one of {}",
                         describe_path(&path),
-                        suggest::list(&allowed, 12)
+                        suggest::list(allowed, 12)
                     ),
                 );
                 f = f.hint(
@@ -89,28 +72,21 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
                 st.unknown.push((path.as_str().to_owned(), name.clone()));
             }
         }
-        ValidationErrorKind::Required { property } => {
+        SchemaError::Required { property, .. } => {
             st.readable = false;
-            let name = property.as_str().unwrap_or_default();
             st.findings.push(
-                Finding::at_key(Rule::Lp001, &path, format!("missing field `{name}` in {}", describe_path(&path)))
-                    .hint(format!("add `{name}:`")),
+                Finding::at_key(Rule::Lp001, &path, format!("missing field `{property}` in {}", describe_path(&path)))
+                    .hint(format!("add `{property}:`")),
             );
         }
-        ValidationErrorKind::Type { kind } => {
+        SchemaError::Type { expected, .. } => {
             st.readable = false;
-            let expected = match kind {
-                TypeKind::Single(t) => article(&t.to_string()),
-                TypeKind::Multiple(ts) => ts.iter().map(|t| article(&t.to_string())).collect::<Vec<_>>().join(" or "),
-            };
+            let expected = expected.iter().map(|t| article(t)).collect::<Vec<_>>().join(" or ");
             st.findings.push(type_finding(&path, instance, &expected));
         }
-        ValidationErrorKind::Enum { options } | ValidationErrorKind::Constant { expected_value: options } => {
+        SchemaError::Enum { options, .. } => {
             st.readable = false;
-            let names: Vec<String> = match options.as_ref() {
-                Value::Array(a) => a.iter().map(plain).collect(),
-                v => vec![plain(v)],
-            };
+            let names: Vec<String> = options.iter().map(plain).collect();
             let found = plain(instance);
             let mut f = Finding::at(
                 Rule::Lp001,
@@ -123,25 +99,25 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
             );
             st.findings.push(f);
         }
-        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+        SchemaError::NoAlternative { alternatives, .. } => {
             st.readable = false;
             // the alternative whose type matched explains the error best
-            let same_place_type_error = |errs: &Vec<jsonschema::ValidationError<'static>>| {
+            let same_place_type_error = |errs: &Vec<SchemaError>| {
                 errs.iter().any(|e| {
-                    e.instance_path().as_str() == path.as_str()
-                        && matches!(e.kind(), ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. })
+                    e.path() == path.as_str()
+                        && matches!(e, SchemaError::Type { .. } | SchemaError::NoAlternative { .. })
                 })
             };
-            match context.iter().find(|errs| !errs.is_empty() && !same_place_type_error(errs)) {
+            match alternatives.iter().find(|errs| !errs.is_empty() && !same_place_type_error(errs)) {
                 Some(errs) => {
                     for e in errs {
-                        handle(e, schema, st);
+                        handle(e, document, st);
                     }
                 }
                 None => st.findings.push(type_finding(&path, instance, expected_alternatives(&path))),
             }
         }
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
+        SchemaError::Range { limit, .. } => {
             let (rule, expected) = range_rule(&path);
             let found = plain(instance);
             // values beyond the Rust field's range cannot be read at all
@@ -152,14 +128,6 @@ fn handle(error: &jsonschema::ValidationError<'_>, schema: &Value, st: &mut Stat
                 Finding::at(rule, &path, format!("{} is {found}; expected {expected}", describe_path(&path)))
                     .hint(format!("use a value within the limit of {limit}")),
             );
-        }
-        other => {
-            st.readable = false;
-            st.findings.push(Finding::at(
-                Rule::Lp001,
-                &path,
-                format!("{} is invalid: {other:?}", describe_path(&path)),
-            ));
         }
     }
 }
@@ -208,28 +176,13 @@ fn range_rule(path: &Pointer) -> (Rule, &'static str) {
     }
 }
 
-/// The property names the schema allows at the object an
-/// `additionalProperties` error was raised for.
-fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
-    let parent = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
-    let mut node = schema.pointer(parent);
-    // follow one `$ref` if the error's path stops at a reference
-    if let Some(r) = node.and_then(|n| n.get("$ref")).and_then(Value::as_str) {
-        node = r.strip_prefix('#').and_then(|p| schema.pointer(p));
-    }
-    node.and_then(|n| n.get("properties"))
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
 /// `vpcs.app-use1.size`, `endpoints[0].vpc`, or `the topology` for the root.
 pub fn describe_path(path: &Pointer) -> String {
     let mut out = String::new();
     for seg in path.as_str().split('/').skip(1) {
         let seg = seg.replace("~1", "/").replace("~0", "~");
         if seg.bytes().all(|b| b.is_ascii_digit()) && !seg.is_empty() {
-            out.push_str(&format!("[{seg}]"));
+            let _ = write!(out, "[{seg}]");
         } else {
             if !out.is_empty() {
                 out.push('.');
@@ -307,7 +260,7 @@ mod tests {
         let mut v = minimal();
         v["vpcs"]["v"]["azs"] = json!("two");
         v["vpcs"]["v"].as_object_mut().unwrap().remove("region");
-        v["accounts"]["a"]["id"] = json!(111111111111u64);
+        v["accounts"]["a"]["id"] = json!(111_111_111_111_u64);
         v["transit"] = json!({"mode": "transit-gateways"});
         let s = check(&mut v);
         let codes: Vec<_> = s.findings.iter().map(|f| f.rule).collect();

@@ -5,6 +5,7 @@
 #[path = "../../../tests/common/moto.rs"]
 pub mod moto;
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -74,9 +75,10 @@ pub fn account_key(moto: &Moto, account: &str) -> String {
 pub fn create_vpc(moto: &Moto, key: &str, region: &str, cidr: &str, name: Option<&str>) -> String {
     let mut params = format!("Action=CreateVpc&CidrBlock={cidr}");
     if let Some(n) = name {
-        params.push_str(&format!(
+        let _ = write!(
+            params,
             "&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value={n}"
-        ));
+        );
     }
     xml_value(&query(moto.port, key, "ec2", region, &params), "vpcId")
 }
