@@ -9,20 +9,33 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** One finding, as data. */
+/**
+ * One finding, as data: the core's `Diagnostic` (the shape of
+ * `plan validate --format json`), plus its rendered code frame.
+ */
 export interface JsDiagnostic {
+  /** The rule code, e.g. `LP022`. */
   code: string
-  /** `error` or `warning`. */
-  severity: string
+  severity: Severity
+  /** What was found and what was expected. */
   message: string
   file: string
+  /** 1-based line. */
   line: number
+  /** 1-based column, in characters. */
   column: number
   endLine: number
   endColumn: number
+  /** Byte offset and length of the offending text in `file`. */
+  offset: number
+  length: number
   hint?: string
+  /** Other places the finding refers to. */
+  related: Array<RelatedLocation>
   /** The JSON pointer of the offending value, when known. */
   path?: string
+  /** The rule's documentation. */
+  url: string
   /** The finding rendered as the CLI prints it, with its code frame. */
   codeFrame: string
 }
@@ -55,6 +68,22 @@ export interface PlanResult {
   diagnostics: Array<JsDiagnostic>
   /** The lock file this plan implies, rendered (`plan` only, when valid). */
   lock?: string
+}
+
+/** A second place a finding refers to ("first defined here"). */
+export interface RelatedLocation {
+  message: string
+  line: number
+  column: number
+  /** Byte offset and length in the finding's file. */
+  offset: number
+  length: number
+}
+
+/** How serious a finding is. */
+export declare const enum Severity {
+  Error = 'error',
+  Warning = 'warning',
 }
 
 /** Checks a topology; returns every finding. */

@@ -836,5 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.plan = nativeBinding.plan
+module.exports.Severity = nativeBinding.Severity
 module.exports.validate = nativeBinding.validate
 module.exports.version = nativeBinding.version

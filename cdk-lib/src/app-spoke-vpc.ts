@@ -7,9 +7,18 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
-import { Topology } from './topology';
+import { PlanIndex } from './private/plan-index';
+import { iamDocument, type IamJson } from './private/policy';
+import {
+  acknowledgeVpcFunction,
+  functionLogGroup,
+  httpsToPlannedEndpoints,
+  libraryFunction,
+  logStatement,
+  vpcEniStatement,
+} from './private/vpc-function';
+import type { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
-import { acknowledgeVpcFunction, functionLogGroup, httpsToPlannedEndpoints, logStatement, vpcEniStatement, libraryFunction } from './vpc-function';
 
 /** The application workloads an `AppSpokeVpc` may run (seed 000's clients of Bedrock). */
 export interface SpokeWorkloads {
@@ -70,19 +79,22 @@ export class AppSpokeVpc extends Construct {
     const w = props.workloads ?? {};
     if (!w.notebook && !w.function) return;
     const plan = topology.plan;
-    const invoker = (plan.iam.roles as any[]).find((r) => r.id === 'bedrock/invoker');
-    const fn = ((plan.iam.functions ?? []) as any[]).find((f) => f.id === 'bedrock/stream');
-    if (!invoker || !fn) {
+    const index = PlanIndex.of(plan);
+    const bedrock = plan.iam.bedrock;
+    if (!bedrock) {
       throw new Error(`${this.node.path}: workloads call the Bedrock function, but topology '${topology.name}' has no \`bedrock\` section`);
     }
+    const fn = index.function(bedrock.function);
+    const invoker = index.role(bedrock.invokerRole);
     const planned = plan.vpcs[vpcName];
-    const trusted = JSON.stringify(invoker.trust).includes(`arn:aws:iam::${planned.accountId}:root`);
+    const root = `arn:aws:iam::${planned.accountId}:root`;
+    const trusted = invoker.trust.statements.some((s) => s.principal?.aws?.includes(root));
     if (!trusted) {
       throw new Error(`${this.node.path}: account '${planned.account}' is not in \`bedrock.invokers\`, so its workloads may not assume ${invoker.name}`);
     }
     // the workloads reach STS and Lambda in the function's region: the plan must prove it
     for (const service of ['sts', 'lambda']) {
-      const proof = (plan.reachability as any[]).find((p) => p.vpc === vpcName && p.service === service && p.region === fn.region && p.ok);
+      const proof = plan.reachability.find((p) => p.vpc === vpcName && p.service === service && p.region === fn.region && p.ok);
       if (!proof) {
         throw new Error(`${this.node.path}: no workload of '${vpcName}' is proven to reach ${service} in ${fn.region}; add \`needs: [${service}@${fn.region}]\` to a workload of this VPC in the topology`);
       }
@@ -90,7 +102,7 @@ export class AppSpokeVpc extends Construct {
 
     const services = [...(w.function ? ['lambda.amazonaws.com'] : []), ...(w.notebook ? ['sagemaker.amazonaws.com'] : [])];
     // what the workloads need to run (their logs, ENIs, notebook key), filled in below
-    const statements: object[] = [];
+    const statements: IamJson[] = [];
     const role = new iam.CfnRole(this, 'WorkloadRole', {
       description: `${vpcName} workloads: may assume ${invoker.name} only`,
       assumeRolePolicyDocument: {
@@ -100,8 +112,11 @@ export class AppSpokeVpc extends Construct {
         })),
       },
       policies: [
-        { policyName: 'invoke', policyDocument: { Version: '2012-10-17', Statement: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.arn] }).toStatementJson()] } },
-        { policyName: 'run', policyDocument: { Version: '2012-10-17', Statement: statements } },
+        {
+          policyName: 'invoke',
+          policyDocument: iamDocument([new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.arn] }).toStatementJson()]),
+        },
+        { policyName: 'run', policyDocument: iamDocument(statements) },
       ],
     });
     this.workloadRole = role;

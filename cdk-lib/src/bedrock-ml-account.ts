@@ -5,9 +5,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
-import { Topology } from './topology';
+import { PlanIndex } from './private/plan-index';
+import { iamDocument, iamPolicy } from './private/policy';
+import { acknowledgeVpcFunction, functionLogGroup, libraryFunction, logStatement, vpcEniStatement } from './private/vpc-function';
+import type { Topology } from './topology';
 import { VpcConnections } from './vpc-connections';
-import { acknowledgeVpcFunction, functionLogGroup, logStatement, vpcEniStatement, libraryFunction } from './vpc-function';
 
 /** Props of `BedrockMlAccount`. */
 export interface BedrockMlAccountProps {
@@ -18,13 +20,6 @@ export interface BedrockMlAccountProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
-}
-
-interface PlannedRole {
-  id: string;
-  name: string;
-  trust: any;
-  permissions: any[];
 }
 
 /**
@@ -50,14 +45,15 @@ export class BedrockMlAccount extends Construct {
   constructor(scope: Construct, id: string, props: BedrockMlAccountProps) {
     super(scope, id);
     const plan = props.topology.plan;
-    if (!plan.iam.functions?.length || !plan.vpcs) {
+    const bedrock = plan.iam.bedrock;
+    if (!bedrock) {
       throw new Error(`${this.node.path}: topology '${props.topology.name}' has no \`bedrock\` section`);
     }
-    const fn = plan.iam.functions.find((f: any) => f.id === 'bedrock/stream');
-    const roles: PlannedRole[] = plan.iam.roles;
-    const fnRolePlan = roles.find((r) => r.id === 'bedrock/function')!;
-    const invokerPlan = roles.find((r) => r.id === 'bedrock/invoker')!;
-    const vpcName: string = fn.vpc;
+    const index = PlanIndex.of(plan);
+    const fn = index.function(bedrock.function);
+    const fnRolePlan = index.role(bedrock.functionRole);
+    const invokerPlan = index.role(bedrock.invokerRole);
+    const vpcName = bedrock.vpc;
     this.vpc = new PlannedVpc(this, 'Vpc', { topology: props.topology, vpcName });
     this.endpoints = new PlannedEndpoints(this, 'Endpoints', { topology: props.topology, vpc: this.vpc });
     this.connections = new VpcConnections(this, 'Connections', { topology: props.topology, vpc: this.vpc });
@@ -65,11 +61,11 @@ export class BedrockMlAccount extends Construct {
     const logGroup = functionLogGroup(this, 'FunctionLogs', props.logRetention ?? logs.RetentionDays.ONE_YEAR, `/aws/lambda/${fn.name}`);
     const role = new iam.CfnRole(this, 'FunctionRole', {
       roleName: fnRolePlan.name,
-      assumeRolePolicyDocument: fnRolePlan.trust,
+      assumeRolePolicyDocument: iamPolicy(fnRolePlan.trust),
       policies: [
-        { policyName: 'planned', policyDocument: { Version: '2012-10-17', Statement: fnRolePlan.permissions } },
-        { policyName: 'logs', policyDocument: { Version: '2012-10-17', Statement: [logStatement(logGroup.attrArn).toStatementJson()] } },
-        { policyName: 'vpc', policyDocument: { Version: '2012-10-17', Statement: [vpcEniStatement().toStatementJson()] } },
+        { policyName: 'planned', policyDocument: iamPolicy(fnRolePlan.permissions) },
+        { policyName: 'logs', policyDocument: iamDocument([logStatement(logGroup.attrArn).toStatementJson()]) },
+        { policyName: 'vpc', policyDocument: iamDocument([vpcEniStatement().toStatementJson()]) },
       ],
     });
     acknowledgeVpcFunction(role, logGroup);
@@ -80,7 +76,6 @@ export class BedrockMlAccount extends Construct {
       securityGroupEgress: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: this.vpc.cidr, description: 'the VPC endpoints (bedrock-runtime)' }],
     });
 
-    const models: string[] = (fnRolePlan.permissions[0].Resource as string[]).map((arn) => arn.split('/').slice(1).join('/'));
     this.function = libraryFunction(this, 'Function', {
       functionName: fn.name,
       handler: 'bedrock-stream',
@@ -88,14 +83,14 @@ export class BedrockMlAccount extends Construct {
       logGroup,
       timeoutSeconds: 300,
       memorySize: 512,
-      environment: { ALLOWED_MODELS: models.join(',') },
+      environment: { ALLOWED_MODELS: bedrock.models.join(',') },
       vpc: { subnetIds: this.vpc.subnetIds('workload'), securityGroupIds: [sg.attrGroupId] },
     });
 
     this.invokerRole = new iam.CfnRole(this, 'InvokerRole', {
       roleName: invokerPlan.name,
-      assumeRolePolicyDocument: invokerPlan.trust,
-      policies: [{ policyName: 'planned', policyDocument: { Version: '2012-10-17', Statement: invokerPlan.permissions } }],
+      assumeRolePolicyDocument: iamPolicy(invokerPlan.trust),
+      policies: [{ policyName: 'planned', policyDocument: iamPolicy(invokerPlan.permissions) }],
     });
     new lambda.CfnPermission(this, 'InvokerMayInvoke', {
       action: 'lambda:InvokeFunction',

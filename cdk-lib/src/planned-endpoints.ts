@@ -1,9 +1,12 @@
 import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { PlannedVpc } from './planned-vpc';
-import { Topology } from './topology';
-import { NO_EGRESS } from './vpc-function';
+import { EndpointKind } from './plan';
+import type { PlannedVpc } from './planned-vpc';
+import { Exchange } from './private/exchange';
+import { iamPolicy } from './private/policy';
+import { NO_EGRESS } from './private/vpc-function';
+import type { Topology } from './topology';
 
 /** Props of `PlannedEndpoints`. */
 export interface PlannedEndpointsProps {
@@ -19,19 +22,13 @@ export interface EndpointDns {
   readonly hostedZoneId: string;
 }
 
-interface PlannedIngress {
-  cidr?: string;
-  prefixList?: string;
-  port: number;
-  protocol: string;
-}
-
 /**
  * The VPC endpoints the plan gives one VPC: interface endpoints in its
  * `endpoints` subnets, each with a security group admitting only the
  * planned consumers (CIDRs, or a managed prefix list past the rule quota)
  * and the planned endpoint policy; gateway endpoints in the planned tiers'
- * route tables. Private DNS is on or off as the plan says.
+ * route tables. Private DNS is on or off as the plan says. The IDs of the
+ * endpoints that other stacks' policies name are published.
  */
 export class PlannedEndpoints extends Construct {
   private readonly endpoints = new Map<string, ec2.CfnVPCEndpoint>();
@@ -39,18 +36,18 @@ export class PlannedEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: PlannedEndpointsProps) {
     super(scope, id);
     const vpc = props.vpc;
-    const planned = (props.topology.plan.endpoints as any[]).filter((e) => e.vpc === vpc.vpcName);
+    const planned = props.topology.plan.endpoints.filter((e) => e.vpc === vpc.vpcName);
     for (const e of planned) {
       const name = e.service.replace(/[^A-Za-z0-9]/g, '-');
-      if (e.type === 'gateway') {
+      if (e.type === EndpointKind.GATEWAY) {
         this.endpoints.set(
           e.service,
           new ec2.CfnVPCEndpoint(this, `Gateway-${name}`, {
             vpcId: vpc.vpcId,
             serviceName: e.serviceName,
             vpcEndpointType: 'Gateway',
-            routeTableIds: (e.routeTableTiers as string[]).map((t) => vpc.routeTableId(t)),
-            policyDocument: e.policy,
+            routeTableIds: (e.routeTableTiers ?? []).map((t) => vpc.routeTableId(t)),
+            policyDocument: iamPolicy(e.policy),
           }),
         );
         continue;
@@ -61,16 +58,18 @@ export class PlannedEndpoints extends Construct {
         securityGroupEgress: NO_EGRESS,
       });
       let prefixListId: string | undefined;
-      const list = e.securityGroup.prefixList;
+      const group = e.securityGroup;
+      if (!group) throw new Error(`${this.node.path}: interface endpoint ${e.id} has no planned security group; this is a Linkplan bug`);
+      const list = group.prefixList;
       if (list) {
         prefixListId = new ec2.CfnPrefixList(this, `Consumers-${name}`, {
           prefixListName: list.name,
           addressFamily: 'IPv4',
           maxEntries: list.maxEntries,
-          entries: (list.entries as string[]).map((cidr) => ({ cidr })),
+          entries: list.entries.map((cidr) => ({ cidr })),
         }).attrPrefixListId;
       }
-      (e.securityGroup.ingress as PlannedIngress[]).forEach((rule, i) => {
+      group.ingress.forEach((rule, i) => {
         new ec2.CfnSecurityGroupIngress(this, `Ingress-${name}-${i}`, {
           groupId: sg.attrGroupId,
           ipProtocol: rule.protocol,
@@ -90,9 +89,13 @@ export class PlannedEndpoints extends Construct {
           privateDnsEnabled: e.privateDns,
           subnetIds: vpc.subnetIds('endpoints'),
           securityGroupIds: [sg.attrGroupId],
-          policyDocument: e.policy,
+          policyDocument: iamPolicy(e.policy),
         }),
       );
+    }
+    // the endpoints other stacks name (`aws:SourceVpce`, a private API) publish their IDs
+    for (const e of planned) {
+      if (e.idParameter) Exchange.of(this, props.topology, vpc.planned.stack).publish(e.idParameter, this.endpointId(e.service));
     }
   }
 

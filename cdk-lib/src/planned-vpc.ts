@@ -1,11 +1,13 @@
-import { Stack, Token, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
-import { Site, vpcSite } from './layout';
-import { Topology } from './topology';
+import type { VpcPlan } from './plan';
+import { PlanIndex } from './private/plan-index';
+import type { Site } from './site';
+import type { Topology } from './topology';
 
 /** Props of `PlannedVpc`. */
 export interface PlannedVpcProps {
@@ -35,6 +37,8 @@ export class PlannedVpc extends Construct {
   public readonly vpcName: string;
   /** The account, region and stack role the plan gives this VPC. */
   public readonly site: Site;
+  /** The VPC as planned. */
+  public readonly planned: VpcPlan;
   private readonly subnetsByTier = new Map<string, ec2.CfnSubnet[]>();
   private readonly routeTablesByTier = new Map<string, ec2.CfnRouteTable>();
 
@@ -52,7 +56,8 @@ export class PlannedVpc extends Construct {
       throw new Error(`${this.node.path}: VPC '${props.vpcName}' is planned in account ${planned.accountId}, but this stack is in ${stack.account}`);
     }
     this.vpcName = props.vpcName;
-    this.site = vpcSite(props.topology.plan, props.vpcName);
+    this.site = PlanIndex.of(props.topology.plan).site(planned.stack);
+    this.planned = planned;
     this.cidr = planned.cidr;
 
     const vpc = new ec2.CfnVPC(this, 'Vpc', {
@@ -63,7 +68,7 @@ export class PlannedVpc extends Construct {
     });
     this.vpcId = vpc.ref;
 
-    for (const s of planned.subnets as { tier: string; az: string; cidr: string }[]) {
+    for (const s of planned.subnets) {
       let table = this.routeTablesByTier.get(s.tier);
       if (!table) {
         table = new ec2.CfnRouteTable(this, `RouteTable-${s.tier}`, {
@@ -122,7 +127,7 @@ export class PlannedVpc extends Construct {
     const queryLogs = new logs.CfnLogGroup(this, 'QueryLogs', { retentionInDays });
     queryLogs.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const queryLogConfig = new resolver.CfnResolverQueryLoggingConfig(this, 'QueryLogConfig', {
-      name: `${props.topology.name}-${props.vpcName}`.slice(0, 64),
+      name: planned.queryLogConfigName,
       destinationArn: queryLogs.attrArn,
     });
     new resolver.CfnResolverQueryLoggingConfigAssociation(this, 'QueryLogAssociation', {

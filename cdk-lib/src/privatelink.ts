@@ -2,11 +2,12 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { Exchange } from './exchange';
-import { vpcSite } from './layout';
-import { PlannedVpc } from './planned-vpc';
-import { Topology } from './topology';
-import { NO_EGRESS } from './vpc-function';
+import type { PrivateLinkPlan } from './plan';
+import type { PlannedVpc } from './planned-vpc';
+import { Exchange } from './private/exchange';
+import { PlanIndex } from './private/plan-index';
+import { NO_EGRESS } from './private/vpc-function';
+import type { Topology } from './topology';
 
 /** Props of `PrivateLinkService` and `PrivateLinkConsumer`. */
 export interface PrivateLinkProps {
@@ -18,15 +19,13 @@ export interface PrivateLinkProps {
   readonly vpc: PlannedVpc;
 }
 
-function planned(scope: Construct, topology: Topology, service: string): any {
-  const found = ((topology.plan.privatelink ?? []) as any[]).find((s) => s.name === service);
+function planned(scope: Construct, topology: Topology, service: string): PrivateLinkPlan {
+  const found = PlanIndex.of(topology.plan).service(service);
   if (!found) {
     throw new Error(`${scope.node.path}: PrivateLink service '${service}' is not in topology '${topology.name}'`);
   }
   return found;
 }
-
-const serviceNameKey = (service: string) => `privatelink/${service}/service-name`;
 
 /**
  * The producer side of a PrivateLink service of your own, as planned: an
@@ -49,17 +48,23 @@ export class PrivateLinkService extends Construct {
     if (s.producer.vpc !== vpc.vpcName) {
       throw new Error(`${this.node.path}: '${props.service}' is produced in VPC '${s.producer.vpc}', not '${vpc.vpcName}'`);
     }
-    const port: number = s.producer.port;
+    const port = s.producer.port;
     const sg = new ec2.CfnSecurityGroup(this, 'SecurityGroup', {
       vpcId: vpc.vpcId,
       groupDescription: `${s.name}: port ${port} from the producer VPC only`,
-      securityGroupIngress: (s.producer.securityGroup.ingress as any[]).map((i) => ({ ipProtocol: i.protocol, fromPort: i.port, toPort: i.port, cidrIp: i.cidr, description: 'the producer VPC' })),
+      securityGroupIngress: s.producer.securityGroup.ingress.map((i) => ({
+        ipProtocol: i.protocol,
+        fromPort: i.port,
+        toPort: i.port,
+        cidrIp: i.cidr,
+        description: 'the producer VPC',
+      })),
       securityGroupEgress: [{ ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIp: vpc.cidr, description: 'the targets, in the producer VPC' }],
     });
     const nlb = new elbv2.CfnLoadBalancer(this, 'LoadBalancer', {
       type: 'network',
       scheme: 'internal',
-      subnets: (s.producer.subnets as string[]).map((cidr) => vpc.subnetIdOf(cidr)),
+      subnets: s.producer.subnets.map((cidr) => vpc.subnetIdOf(cidr)),
       securityGroups: [sg.attrGroupId],
       // PrivateLink connections are admitted by the endpoint service (allowed
       // principals, acceptance) and by the consumer endpoints' groups; the
@@ -96,7 +101,7 @@ export class PrivateLinkService extends Construct {
       new ec2.CfnVPCEndpointServicePermissions(this, 'AllowedPrincipals', { serviceId: service.ref, allowedPrincipals: s.allowedPrincipals });
     }
     this.serviceName = `com.amazonaws.vpce.${Stack.of(this).region}.${service.ref}`;
-    Exchange.of(this, topology, vpc.site).publish(serviceNameKey(s.name), this.serviceName);
+    Exchange.of(this, topology, vpc.planned.stack).publish(s.serviceNameParameter, this.serviceName);
   }
 }
 
@@ -116,24 +121,30 @@ export class PrivateLinkConsumer extends Construct {
     super(scope, id);
     const { topology, vpc } = props;
     const s = planned(this, topology, props.service);
-    const c = (s.consumers as any[]).find((x) => x.vpc === vpc.vpcName);
+    const c = s.consumers.find((x) => x.vpc === vpc.vpcName);
     if (!c) {
       throw new Error(`${this.node.path}: VPC '${vpc.vpcName}' is not a planned consumer of '${s.name}'`);
     }
     const sg = new ec2.CfnSecurityGroup(this, 'SecurityGroup', {
       vpcId: vpc.vpcId,
       groupDescription: `${c.id}: port ${s.producer.port} from the planned workloads only`,
-      securityGroupIngress: (c.securityGroup.ingress as any[]).map((i) => ({ ipProtocol: i.protocol, fromPort: i.port, toPort: i.port, cidrIp: i.cidr, description: 'planned workload subnets' })),
+      securityGroupIngress: c.securityGroup.ingress.map((i) => ({
+        ipProtocol: i.protocol,
+        fromPort: i.port,
+        toPort: i.port,
+        cidrIp: i.cidr,
+        description: 'planned workload subnets',
+      })),
       securityGroupEgress: NO_EGRESS,
     });
-    const producer = { ...vpcSite(topology.plan, s.producer.vpc) };
+    const producer = PlanIndex.of(topology.plan).vpc(s.producer.vpc).stack;
     const endpoint = new ec2.CfnVPCEndpoint(this, 'Endpoint', {
       vpcId: vpc.vpcId,
       vpcEndpointType: 'Interface',
-      serviceName: Exchange.of(this, topology, vpc.site).get(serviceNameKey(s.name), producer),
+      serviceName: Exchange.of(this, topology, vpc.planned.stack).get(s.serviceNameParameter, producer),
       serviceRegion: c.region !== s.producer.region ? s.producer.region : undefined,
       privateDnsEnabled: c.privateDns,
-      subnetIds: (c.subnets as string[]).map((cidr) => vpc.subnetIdOf(cidr)),
+      subnetIds: c.subnets.map((cidr) => vpc.subnetIdOf(cidr)),
       securityGroupIds: [sg.attrGroupId],
     });
     this.endpointId = endpoint.ref;

@@ -1,16 +1,18 @@
-import { CfnElement, CfnResource, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AppSpokeVpc, SpokeWorkloads } from './app-spoke-vpc';
+import { AppSpokeVpc, type SpokeWorkloads } from './app-spoke-vpc';
 import { BedrockMlAccount } from './bedrock-ml-account';
-import { Exchange } from './exchange';
-import { sites, siteKey, vpcSite, vpcsOf } from './layout';
 import { NetworkHub } from './network-hub';
 import { NetworkLinks } from './network-links';
-import { PlannedVpc } from './planned-vpc';
+import { type StackPlan, StackRole } from './plan';
+import type { PlannedVpc } from './planned-vpc';
+import { Exchange } from './private/exchange';
+import { PlanIndex } from './private/plan-index';
 import { PrivateLinkConsumer, PrivateLinkService } from './privatelink';
-import { PortalIdentity, StudioAccessPortal, StudioLobDomain } from './studio';
-import { Site } from './site';
-import { Topology } from './topology';
+import type { Site } from './site';
+import { type PortalIdentity, StudioAccessPortal } from './studio-access-portal';
+import { StudioLobDomain } from './studio-lob-domain';
+import type { Topology } from './topology';
 
 /** CloudFormation's quota of resources in one stack (not adjustable). */
 const MAX_RESOURCES_PER_STACK = 500;
@@ -44,9 +46,9 @@ export interface TopologyStack {
 }
 
 /**
- * Every stack of a topology: one per account × region × role, each with
- * `env: {account, region}` from the plan and named
- * `<topology>-<account>-<region>-<role>`:
+ * Every stack of a topology, exactly the plan's `stacks`: one per account ×
+ * region × role, each with `env: {account, region}` from the plan and the
+ * plan's name (`<topology>-<account>-<region>-<role>`):
  *   - `network`: the account's transit gateways, hub VPCs, shared endpoints and DNS (`NetworkHub`);
  *   - `ml`: the Bedrock ML account (`BedrockMlAccount`);
  *   - `spoke`: the application VPCs (`AppSpokeVpc`);
@@ -65,107 +67,26 @@ export class TopologyStacks extends Construct {
   constructor(scope: Construct, id: string, topology: Topology, props: TopologyStacksProps = {}) {
     super(scope, id);
     this.topology = topology;
-    const plan = topology.plan;
-    for (const vpc of Object.keys(props.workloads ?? {})) {
-      if (!plan.vpcs[vpc]) {
-        throw new Error(`${this.node.path}: workloads are given for VPC '${vpc}', which is not in topology '${topology.name}'`);
-      }
-      const role = vpcSite(plan, vpc).role;
-      if (role !== 'spoke') {
-        throw new Error(`${this.node.path}: workloads run in application (spoke) VPCs; '${vpc}' is a ${role === 'ml' ? 'Bedrock ML' : 'hub'} VPC`);
-      }
+    this.checkWorkloads(props.workloads ?? {});
+    const built = new Map<string, Stack>();
+    for (const planned of topology.plan.stacks) {
+      built.set(planned.name, this.buildStack(scope, planned, props));
     }
-    const built = new Map<string, { stack: Stack; site: Site }>();
-    for (const site of sites(plan)) {
-      // stacks are the app's children, so their names and paths are the plain stack names
-      const stack = new PlanStack(scope, `${topology.name}-${site.account}-${site.region}-${site.role}`, {
-        ...props.stackProps,
-        env: { account: site.accountId, region: site.region },
-        description: `Linkplan ${topology.name}: ${site.role} of account ${site.account} (${site.accountId}) in ${site.region}`,
-      });
-      const vpcs: Record<string, PlannedVpc> = {};
-      switch (site.role) {
-        case 'network':
-          Object.assign(vpcs, new NetworkHub(stack, 'Hub', { topology, account: site.account, region: site.region }).vpcs);
-          break;
-        case 'ml': {
-          const ml = new BedrockMlAccount(stack, 'Ml', { topology });
-          vpcs[ml.vpc.vpcName] = ml.vpc;
-          break;
-        }
-        case 'spoke':
-          for (const vpcName of vpcsOf(plan, site)) {
-            const workloads = props.workloads?.[vpcName];
-            vpcs[vpcName] = new AppSpokeVpc(stack, vpcName, { topology, vpcName, workloads }).vpc;
-          }
-          break;
-        case 'links':
-          new NetworkLinks(stack, 'Links', { topology, account: site.account, region: site.region });
-          break;
-      }
-      // the topology's own PrivateLink services: producers first, so a
-      // consumer in the same stack reads the name its producer published
-      const services = (plan.privatelink ?? []) as any[];
-      for (const svc of services.filter((x) => vpcs[x.producer.vpc])) {
-        new PrivateLinkService(stack, `PrivateLink-${svc.name}`, { topology, service: svc.name, vpc: vpcs[svc.producer.vpc] });
-      }
-      for (const svc of services) {
-        for (const c of (svc.consumers as any[]).filter((x) => vpcs[x.vpc])) {
-          new PrivateLinkConsumer(stack, `PrivateLink-${svc.name}-${c.vpc}`, { topology, service: svc.name, vpc: vpcs[c.vpc] });
-        }
-      }
-      // SageMaker Studio: the portal and each LOB's domain go with their VPCs
-      const studio = plan.studio;
-      if (studio && vpcs[studio.portal.vpc]) {
-        new StudioAccessPortal(stack, 'StudioPortal', { topology, vpc: vpcs[studio.portal.vpc], identity: props.studioIdentity });
-      }
-      for (const d of (studio?.domains ?? []) as any[]) {
-        if (vpcs[d.vpc]) new StudioLobDomain(stack, `Studio-${d.lob}`, { topology, lob: d.lob, vpc: vpcs[d.vpc] });
-      }
-      topology.annotate(stack);
-      built.set(siteKey(site), { stack, site });
-    }
-    for (const { stack } of built.values()) {
-      const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
-      if (count > MAX_RESOURCES_PER_STACK) {
-        throw new Error(`${stack.stackName} would hold ${count} resources; CloudFormation allows ${MAX_RESOURCES_PER_STACK} per stack. Split its VPCs over more accounts or regions, or build them with AppSpokeVpc in stacks of your own`);
-      }
-    }
-    // dependencies: every read value must be published by the stack it is read from
-    const waves = new Map<string, number>();
-    const deps = new Map<string, string[]>();
-    for (const [key, { stack }] of built) {
-      const exchange = Exchange.find(stack);
-      const producers = new Set<string>();
-      for (const read of exchange?.consumed ?? []) {
-        const producer = built.get(read.producer);
-        const published = producer && Exchange.find(producer.stack)?.published.some((p) => p.parameterName === read.parameterName);
-        if (!published) {
-          throw new Error(`${stack.stackName} reads '${read.parameterName}' from ${read.producer}, which does not publish it; this is a Linkplan bug, please report it`);
-        }
-        producers.add(read.producer);
-      }
-      deps.set(key, [...producers].sort());
-      for (const p of producers) stack.addStackDependency(built.get(p)!.stack, `reads values ${p} publishes`);
-    }
-    const waveOf = (key: string, seen: string[] = []): number => {
-      if (seen.includes(key)) throw new Error(`the stacks of '${topology.name}' read each other's values in a cycle: ${[...seen, key].join(' → ')}`);
-      const known = waves.get(key);
-      if (known) return known;
-      const w = 1 + Math.max(0, ...(deps.get(key) ?? []).map((d) => waveOf(d, [...seen, key])));
-      waves.set(key, w);
-      return w;
-    };
+    for (const stack of built.values()) checkQuota(stack);
+    const producers = this.wireDependencies(built);
+    const waves = waveNumbers(topology.name, producers);
+    const index = PlanIndex.of(topology.plan);
     this.stacks = [...built.entries()]
-      .map(([key, b]) => ({ stack: b.stack, site: b.site, wave: waveOf(key) }))
+      .map(([name, stack]) => ({ stack, site: index.site(name), wave: waves.get(name) ?? 1 }))
       .sort((a, b) => a.wave - b.wave || a.stack.stackName.localeCompare(b.stack.stackName));
   }
 
   /** The stack of an account (by name), region and role. */
-  public stackFor(account: string, region: string, role: string): Stack {
+  public stackFor(account: string, region: string, role: StackRole): Stack {
     const found = this.stacks.find((s) => s.site.account === account && s.site.region === region && s.site.role === role);
     if (!found) {
-      throw new Error(`topology '${this.topology.name}' has no ${role} stack for account '${account}' in ${region}; it has ${this.stacks.map((s) => s.stack.stackName).join(', ')}`);
+      const names = this.stacks.map((s) => s.stack.stackName).join(', ');
+      throw new Error(`topology '${this.topology.name}' has no ${role} stack for account '${account}' in ${region}; it has ${names}`);
     }
     return found.stack;
   }
@@ -180,6 +101,127 @@ export class TopologyStacks extends Construct {
     }
     return lines.join('\n');
   }
+
+  /** Workloads run in application (spoke) VPCs of the topology. */
+  private checkWorkloads(workloads: Record<string, SpokeWorkloads>): void {
+    const plan = this.topology.plan;
+    const index = PlanIndex.of(plan);
+    for (const vpc of Object.keys(workloads)) {
+      if (!plan.vpcs[vpc]) {
+        throw new Error(`${this.node.path}: workloads are given for VPC '${vpc}', which is not in topology '${this.topology.name}'`);
+      }
+      const role = index.stack(plan.vpcs[vpc].stack).role;
+      if (role !== StackRole.SPOKE) {
+        const what = role === StackRole.ML ? 'Bedrock ML' : 'hub';
+        throw new Error(`${this.node.path}: workloads run in application (spoke) VPCs; '${vpc}' is a ${what} VPC`);
+      }
+    }
+  }
+
+  /** One stack of the plan, with the constructs of its role and the services of its VPCs. */
+  private buildStack(scope: Construct, planned: StackPlan, props: TopologyStacksProps): Stack {
+    const topology = this.topology;
+    // stacks are the app's children, so their names and paths are the plain stack names
+    const stack = new PlanStack(scope, planned.name, {
+      ...props.stackProps,
+      env: { account: planned.accountId, region: planned.region },
+      description: `Linkplan ${topology.name}: ${planned.role} of account ${planned.account} (${planned.accountId}) in ${planned.region}`,
+    });
+    const vpcs: Record<string, PlannedVpc> = {};
+    switch (planned.role) {
+      case StackRole.NETWORK:
+        Object.assign(vpcs, new NetworkHub(stack, 'Hub', { topology, account: planned.account, region: planned.region }).vpcs);
+        break;
+      case StackRole.ML: {
+        const ml = new BedrockMlAccount(stack, 'Ml', { topology });
+        vpcs[ml.vpc.vpcName] = ml.vpc;
+        break;
+      }
+      case StackRole.SPOKE:
+        for (const vpcName of planned.vpcs ?? []) {
+          vpcs[vpcName] = new AppSpokeVpc(stack, vpcName, { topology, vpcName, workloads: props.workloads?.[vpcName] }).vpc;
+        }
+        break;
+      case StackRole.LINKS:
+        new NetworkLinks(stack, 'Links', { topology, account: planned.account, region: planned.region });
+        break;
+    }
+    this.buildServices(stack, vpcs, props);
+    topology.annotate(stack);
+    return stack;
+  }
+
+  /** The PrivateLink services and Studio parts of the stack's VPCs. */
+  private buildServices(stack: Stack, vpcs: Record<string, PlannedVpc>, props: TopologyStacksProps): void {
+    const topology = this.topology;
+    const plan = topology.plan;
+    // producers first, so a consumer in the same stack reads the name its producer published
+    for (const svc of plan.privatelink.filter((x) => vpcs[x.producer.vpc])) {
+      new PrivateLinkService(stack, `PrivateLink-${svc.name}`, { topology, service: svc.name, vpc: vpcs[svc.producer.vpc] });
+    }
+    for (const svc of plan.privatelink) {
+      for (const c of svc.consumers.filter((x) => vpcs[x.vpc])) {
+        new PrivateLinkConsumer(stack, `PrivateLink-${svc.name}-${c.vpc}`, { topology, service: svc.name, vpc: vpcs[c.vpc] });
+      }
+    }
+    const studio = plan.studio;
+    if (studio && vpcs[studio.portal.vpc]) {
+      new StudioAccessPortal(stack, 'StudioPortal', { topology, vpc: vpcs[studio.portal.vpc], identity: props.studioIdentity });
+    }
+    for (const d of studio?.domains ?? []) {
+      if (vpcs[d.vpc]) new StudioLobDomain(stack, `Studio-${d.lob}`, { topology, lob: d.lob, vpc: vpcs[d.vpc] });
+    }
+  }
+
+  /**
+   * Every read value must be published by the stack it is read from; the
+   * reading stack depends on it. The producers of each stack, by name.
+   */
+  private wireDependencies(built: Map<string, Stack>): Map<string, string[]> {
+    const producers = new Map<string, string[]>();
+    for (const [name, stack] of built) {
+      const exchange = Exchange.find(stack);
+      for (const read of exchange?.consumed ?? []) {
+        const producer = built.get(read.producer);
+        const published = producer && Exchange.find(producer)?.published.some((p) => p.parameterName === read.parameterName);
+        if (!published) {
+          throw new Error(
+            `${stack.stackName} reads '${read.parameterName}' from ${read.producer}, which does not publish it; this is a Linkplan bug, please report it`,
+          );
+        }
+      }
+      const from = exchange?.producers ?? [];
+      for (const p of from) stack.addStackDependency(built.get(p)!, `reads values ${p} publishes`);
+      producers.set(name, from);
+    }
+    return producers;
+  }
+}
+
+/** A stack over CloudFormation's resource quota is refused at synth, naming it. */
+function checkQuota(stack: Stack): void {
+  const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+  if (count > MAX_RESOURCES_PER_STACK) {
+    throw new Error(
+      `${stack.stackName} would hold ${count} resources; CloudFormation allows ${MAX_RESOURCES_PER_STACK} per stack. ` +
+        'Split its VPCs over more accounts or regions, or build them with AppSpokeVpc in stacks of your own',
+    );
+  }
+}
+
+/** Each stack's deploy wave: one more than the latest of the stacks it reads from. */
+function waveNumbers(topology: string, producers: Map<string, string[]>): Map<string, number> {
+  const waves = new Map<string, number>();
+  const waveOf = (key: string, seen: string[] = []): number => {
+    if (seen.includes(key)) throw new Error(`the stacks of '${topology}' read each other's values in a cycle: ${[...seen, key].join(' → ')}`);
+    const known = waves.get(key);
+    if (known) return known;
+    const w = 1 + Math.max(0, ...(producers.get(key) ?? []).map((d) => waveOf(d, [...seen, key])));
+    waves.set(key, w);
+    return w;
+  };
+  for (const key of producers.keys()) waveOf(key);
+  return waves;
 }
 
 /**

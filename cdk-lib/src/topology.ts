@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { nativeBinding, NativeDiagnostic } from './native';
+import type { Plan } from './plan';
+import { nativeBinding, type NativeDiagnostic } from './private/native';
 
 /**
  * One finding of the Linkplan core: a rule code, where it is, what was found
@@ -11,18 +12,46 @@ import { nativeBinding, NativeDiagnostic } from './native';
 export interface TopologyDiagnostic {
   /** The rule code, e.g. `LP022`. */
   readonly code: string;
-  /** `error` or `warning`. */
-  readonly severity: string;
+  readonly severity: DiagnosticSeverity;
+  /** What was found and what was expected. */
   readonly message: string;
   readonly file: string;
   /** 1-based line. */
   readonly line: number;
   /** 1-based column. */
   readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** Byte offset of the offending text in `file`. */
+  readonly offset: number;
+  /** Its length in bytes. */
+  readonly length: number;
   /** @default - none */
   readonly hint?: string;
+  /** Other places the finding refers to ("first defined here"). */
+  readonly related: TopologyDiagnosticLocation[];
+  /**
+   * The JSON pointer of the offending value.
+   * @default - not known (a parse error)
+   */
+  readonly path?: string;
+  /** The rule's documentation. */
+  readonly url: string;
   /** The finding as the `plan` CLI prints it, with its code frame. */
   readonly codeFrame: string;
+}
+
+/** How serious a finding is. */
+export enum DiagnosticSeverity {
+  ERROR = 'error',
+  WARNING = 'warning',
+}
+
+/** A second place a finding refers to. */
+export interface TopologyDiagnosticLocation {
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 /** Options of `Topology.fromFile`. */
@@ -91,7 +120,7 @@ export class Topology {
       const n = errors.length;
       throw new Error(`the topology has ${n} error${n === 1 ? '' : 's'}:\n\n${errors.map((d) => d.codeFrame).join('\n')}`);
     }
-    return new Topology(JSON.parse(result.planJson), result.diagnostics.map(toDiagnostic), result.lock ?? '');
+    return new Topology(JSON.parse(result.planJson) as Plan, result.diagnostics.map(toDiagnostic), result.lock ?? '');
   }
 
   /** The version of the Linkplan core that computed plans. */
@@ -109,9 +138,9 @@ export class Topology {
   public readonly lockText: string;
 
   /** The plan, as `plan show --format json` prints it. */
-  public readonly plan: any;
+  public readonly plan: Plan;
 
-  private constructor(plan: any, warnings: TopologyDiagnostic[], lockText: string) {
+  private constructor(plan: Plan, warnings: TopologyDiagnostic[], lockText: string) {
     this.plan = plan;
     this.name = plan.name;
     this.warnings = warnings;
@@ -134,8 +163,9 @@ export class Topology {
 function readText(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
-  } catch (e: any) {
-    throw new Error(`cannot read the ${what} ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`cannot read the ${what} ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   }
 }
 
@@ -144,15 +174,11 @@ function defaultLockPath(file: string): string {
   return path.join(path.dirname(file), `${path.basename(file, ext)}.lock.json`);
 }
 
+/** The binding's diagnostic, as the public type (the same fields). */
 function toDiagnostic(d: NativeDiagnostic): TopologyDiagnostic {
   return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.file,
-    line: d.line,
-    column: d.column,
-    hint: d.hint,
-    codeFrame: d.codeFrame,
+    ...d,
+    severity: d.severity === 'error' ? DiagnosticSeverity.ERROR : DiagnosticSeverity.WARNING,
+    related: d.related.map((r) => ({ message: r.message, line: r.line, column: r.column })),
   };
 }

@@ -7,19 +7,19 @@ import { topologyOf } from './support.mjs';
 const require = createRequire(import.meta.url);
 const { App, Stack, Token } = require('aws-cdk-lib');
 const { Template } = require('aws-cdk-lib/assertions');
-const { Exchange } = require('../lib/exchange.js');
+const { Exchange } = require('../lib/private/exchange.js');
 
 const topology = topologyOf('bedrock-privatelink');
-const site = (account, region, role) => ({ account, accountId: topology.plan.accounts[account], region, role });
+const parameter = (key) => `/linkplan/bedrock-privatelink/${key}`;
 
 test('a stack reads up to 32 values per read resource from one producer, and a second producer gets its own', () => {
   const stack = new Stack(new App(), 'Reader', { env: { account: topology.plan.accounts.app, region: 'ap-southeast-1' } });
-  const exchange = Exchange.of(stack, topology, site('app', 'ap-southeast-1', 'links'));
-  const network = site('app', 'us-east-1', 'network');
-  const ml = site('ml', 'us-east-1', 'ml');
-  const values = Array.from({ length: 40 }, (_, i) => exchange.get(`key${i}`, network));
-  const fromMl = exchange.get('other', ml);
-  assert.equal(exchange.get('key3', network), values[3], 'a value read twice is read once');
+  const exchange = Exchange.of(stack, topology, 'bedrock-privatelink-app-ap-southeast-1-links');
+  const network = 'bedrock-privatelink-app-us-east-1-network';
+  const ml = 'bedrock-privatelink-ml-us-east-1-ml';
+  const values = Array.from({ length: 40 }, (_, i) => exchange.get(parameter(`key${i}`), network));
+  const fromMl = exchange.get(parameter('other'), ml);
+  assert.equal(exchange.get(parameter('key3'), network), values[3], 'a value read twice is read once');
   assert.ok(values.every((v) => Token.isUnresolved(v)));
 
   const reads = Object.entries(Template.fromStack(stack).findResources('Custom::LinkplanRead'));

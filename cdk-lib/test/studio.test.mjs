@@ -40,7 +40,8 @@ test('the presigned-URL role: only the portal role may assume it, only through t
   const url = Object.values(t.findResources('AWS::IAM::Role')).find((r) => r.Properties.RoleName === 'studio-multi-account-studio-url-lob-a');
   const trust = url.Properties.AssumeRolePolicyDocument.Statement[0];
   // the portal role's ARN, read from the portal's stack (another account)
-  assert.deepEqual(Object.keys(trust.Principal.AWS), ['Fn::GetAtt']);
+  assert.equal(trust.Principal.AWS.length, 1);
+  assert.deepEqual(Object.keys(trust.Principal.AWS[0]), ['Fn::GetAtt']);
   assert.equal(trust.Condition.StringEquals['aws:PrincipalAccount'], '111111111111');
   const statements = url.Properties.Policies[0].PolicyDocument.Statement;
   const presign = statements.find((s) => s.Action.includes('sagemaker:CreatePresignedDomainUrl'));

@@ -120,14 +120,14 @@ impl Statement {
         if let Some(p) = &self.principal {
             s.insert("Principal".into(), p.to_iam_json());
         }
-        s.insert("Action".into(), json!(self.actions));
+        s.insert("Action".into(), wildcard_or(&self.actions));
         if !self.resources.is_empty() {
-            s.insert("Resource".into(), json!(self.resources));
+            s.insert("Resource".into(), wildcard_or(&self.resources));
         }
         if !self.conditions.is_empty() {
             let mut by_operator: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
             for c in &self.conditions {
-                by_operator.entry(&c.operator).or_default().insert(c.key.clone(), json!(c.values));
+                by_operator.entry(&c.operator).or_default().insert(c.key.clone(), single(&c.values));
             }
             s.insert("Condition".into(), json!(by_operator));
         }
@@ -157,7 +157,7 @@ impl Principal {
             p.insert("AWS".into(), json!(self.aws));
         }
         if !self.service.is_empty() {
-            p.insert("Service".into(), json!(self.service));
+            p.insert("Service".into(), single(&self.service));
         }
         Value::Object(p)
     }
@@ -172,6 +172,17 @@ impl PolicyDocument {
     pub fn to_iam_json(&self) -> Value {
         json!({ "Version": VERSION, "Statement": self.statements.iter().map(Statement::to_iam_json).collect::<Vec<_>>() })
     }
+}
+
+/// The grammar's shorthands, as people write policies: `"*"` for a list of
+/// only `*`, and a single condition value or service principal as a string.
+/// `cdk-lib/src/private/policy.ts` renders the same way.
+fn wildcard_or(values: &[String]) -> Value {
+    if values.len() == 1 && values[0] == "*" { json!("*") } else { json!(values) }
+}
+
+fn single(values: &[String]) -> Value {
+    if let [one] = values { json!(one) } else { json!(values) }
 }
 
 /// A value the constructs fill in at deploy, written `{{kind:id}}` in a
@@ -214,7 +225,7 @@ mod tests {
                 "Sid": "S", "Effect": "Allow",
                 "Principal": {"AWS": ["arn:aws:iam::111111111111:root"]},
                 "Action": ["sts:AssumeRole"],
-                "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-1"], "aws:PrincipalAccount": ["111111111111"]}}
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1", "aws:PrincipalAccount": "111111111111"}}
             }]})
         );
         assert_eq!(Principal::any().to_iam_json(), json!("*"));

@@ -15,6 +15,27 @@ pub struct IamPlan {
     pub roles: Vec<RolePlan>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub functions: Vec<FunctionPlan>,
+    /// The Bedrock ML account's parts, when the topology has a `bedrock` section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bedrock: Option<BedrockPlan>,
+}
+
+/// The Bedrock architecture's pieces, by their IDs in this plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BedrockPlan {
+    pub account: String,
+    pub region: String,
+    /// The ML VPC the function runs in.
+    pub vpc: String,
+    /// The streaming function (`iam.functions[].id`).
+    pub function: String,
+    /// The function's role.
+    pub function_role: RoleId,
+    /// The role the invoker accounts' workloads assume.
+    pub invoker_role: RoleId,
+    /// The model IDs the function may invoke (`bedrock.models`).
+    pub models: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
@@ -26,6 +47,8 @@ pub struct RolePlan {
     pub account: String,
     pub account_id: String,
     pub arn: String,
+    /// The stack that creates it.
+    pub stack: String,
     /// The trust policy.
     pub trust: PolicyDocument,
     /// Endpoint IDs whose deployed VPC endpoint IDs `permissions` name in
@@ -132,6 +155,11 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> IamPlan {
     plan
 }
 
+/// The stack of the VPC a role's construct is built with.
+fn stack_of(cx: &Ctx<'_>, vpc: &str) -> String {
+    cx.vpc(vpc).map(|v| v.stack.clone()).unwrap_or_default()
+}
+
 fn account_id(cx: &Ctx<'_>, account: &str) -> String {
     cx.topo.accounts.get(account).map(|a| a.id.clone()).unwrap_or_default()
 }
@@ -155,6 +183,7 @@ fn bedrock_roles(cx: &Ctx<'_>, b: &Bedrock, plan: &mut IamPlan) {
         account: b.account.clone(),
         account_id: ml.clone(),
         arn: role_arn(&ml, &fn_role),
+        stack: stack_of(cx, &b.vpc),
         trust: service_trust("lambda.amazonaws.com", &ml),
         source_vpce: Vec::new(),
         permissions: PolicyDocument::new(vec![Statement::allow(
@@ -178,6 +207,7 @@ fn bedrock_roles(cx: &Ctx<'_>, b: &Bedrock, plan: &mut IamPlan) {
         account: b.account.clone(),
         account_id: ml.clone(),
         arn: role_arn(&ml, &invoker),
+        stack: stack_of(cx, &b.vpc),
         trust: PolicyDocument::new(vec![trust]),
         source_vpce: Vec::new(),
         // InvokeWithResponseStream is authorized by lambda:InvokeFunction;
@@ -188,6 +218,15 @@ fn bedrock_roles(cx: &Ctx<'_>, b: &Bedrock, plan: &mut IamPlan) {
             vec![function_arn.clone()],
         )]),
         arn_parameter: None,
+    });
+    plan.bedrock = Some(BedrockPlan {
+        account: b.account.clone(),
+        region: region.clone(),
+        vpc: b.vpc.clone(),
+        function: BEDROCK_FUNCTION.into(),
+        function_role: RoleId::BedrockFunction,
+        invoker_role: RoleId::BedrockInvoker,
+        models: b.models.clone(),
     });
     plan.functions.push(FunctionPlan {
         id: BEDROCK_FUNCTION.into(),
@@ -248,6 +287,7 @@ fn studio_roles(cx: &Ctx<'_>, s: &Studio, endpoints: &[EndpointPlan], plan: &mut
             account: d.account.clone(),
             account_id: acct.clone(),
             arn: role_arn(&acct, &url_role),
+            stack: stack_of(cx, &d.vpc),
             trust: PolicyDocument::new(vec![trust]),
             permissions: PolicyDocument::new(vec![
                 through(Statement::allow(
@@ -270,6 +310,7 @@ fn studio_roles(cx: &Ctx<'_>, s: &Studio, endpoints: &[EndpointPlan], plan: &mut
             account: d.account.clone(),
             account_id: acct.clone(),
             arn: role_arn(&acct, &exec),
+            stack: stack_of(cx, &d.vpc),
             trust: service_trust("sagemaker.amazonaws.com", &acct),
             source_vpce: Vec::new(),
             permissions: PolicyDocument::default(),
@@ -282,6 +323,7 @@ fn studio_roles(cx: &Ctx<'_>, s: &Studio, endpoints: &[EndpointPlan], plan: &mut
         account: s.portal.account.clone(),
         account_id: portal_id.clone(),
         arn: portal_arn,
+        stack: stack_of(cx, &s.portal.vpc),
         trust: service_trust("lambda.amazonaws.com", &portal_id),
         source_vpce: Vec::new(),
         permissions: PolicyDocument::new(vec![Statement::allow(

@@ -4,13 +4,14 @@
 // acknowledgements. One place, so the constructs cannot drift apart.
 
 import * as path from 'node:path';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
+import type { Plan } from '../plan';
 
 /**
  * No egress rule means all egress in CloudFormation; an endpoint or an
@@ -21,8 +22,9 @@ export const NO_EGRESS: ec2.CfnSecurityGroup.EgressProperty[] = [
 ];
 
 /** TCP 443 to the VPCs whose planned endpoints serve `vpc` (its own and the shared ones). */
-export function httpsToPlannedEndpoints(plan: any, vpc: string): ec2.CfnSecurityGroup.EgressProperty[] {
-  const cidrs = [...new Set((plan.endpoints as any[]).filter((e) => e.vpc === vpc || (e.sharedWith ?? []).includes(vpc)).map((e) => plan.vpcs[e.vpc].cidr as string))].sort();
+export function httpsToPlannedEndpoints(plan: Plan, vpc: string): ec2.CfnSecurityGroup.EgressProperty[] {
+  const serving = plan.endpoints.filter((e) => e.vpc === vpc || (e.sharedWith ?? []).includes(vpc));
+  const cidrs = [...new Set(serving.map((e) => plan.vpcs[e.vpc].cidr))].sort();
   return cidrs.map((cidr) => ({ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: cidr, description: 'planned VPC endpoints' }));
 }
 
@@ -60,7 +62,8 @@ export function acknowledgeVpcFunction(role: IConstruct, logGroup: logs.LogGroup
 /** A function's log group, kept when the stack goes (logs are evidence). */
 export function functionLogGroup(scope: IConstruct, id: string, retentionInDays: number, logGroupName?: string): logs.CfnLogGroup {
   const group = new logs.CfnLogGroup(scope, id, { logGroupName, retentionInDays });
-  group.cfnOptions.deletionPolicy = group.cfnOptions.updateReplacePolicy = 'Retain' as any;
+  group.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
+  group.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
   return group;
 }
 
@@ -86,7 +89,7 @@ export interface LibraryFunctionProps {
  * and log group of its own) would only cost synth time.
  */
 export function libraryFunction(scope: IConstruct, id: string, props: LibraryFunctionProps): lambda.CfnFunction {
-  const code = new s3assets.Asset(scope, `${id}Code`, { path: path.join(__dirname, '..', 'lambda', props.handler) });
+  const code = new s3assets.Asset(scope, `${id}Code`, { path: path.join(__dirname, '..', '..', 'lambda', props.handler) });
   const fn = new lambda.CfnFunction(scope, id, {
     functionName: props.functionName,
     description: props.description,

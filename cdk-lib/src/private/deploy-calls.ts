@@ -11,10 +11,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { iamDocument } from './policy';
 import { acknowledgeLogStatement, functionLogGroup, libraryFunction, logStatement } from './vpc-function';
 
 /** An IAM statement as JSON; a function is called at synth, when its resources are all known. */
-export type Statement = { Effect?: 'Allow'; Action: string | string[]; Resource: string | string[] } | (() => { Effect?: 'Allow'; Action: string | string[]; Resource: string | string[] });
+type CallStatementJson = { Effect?: 'Allow'; Action: string | string[]; Resource: string | string[] };
+export type CallStatement = CallStatementJson | (() => CallStatementJson);
 
 /** A cdk-nag acknowledgement: the finding's ID and why it is accepted. */
 export interface Acknowledgement {
@@ -33,7 +35,7 @@ export class DeployCalls extends Construct {
 
   public readonly function: lambda.CfnFunction;
   public readonly role: iam.CfnRole;
-  private readonly statements: Statement[] = [];
+  private readonly statements: CallStatement[] = [];
   private readonly logGroup: logs.CfnLogGroup;
   private policies = 0;
 
@@ -71,7 +73,15 @@ export class DeployCalls extends Construct {
    * policy of their own that only this call waits for; the others join the
    * provider role's policy, which every call of the stack shares.
    */
-  public call(scope: Construct, id: string, call: string, type: string, properties: Record<string, unknown>, statements: Statement[] = [], acknowledgements: Acknowledgement[] = []): CfnResource {
+  public call(
+    scope: Construct,
+    id: string,
+    call: string,
+    type: string,
+    properties: Record<string, unknown>,
+    statements: CallStatement[] = [],
+    acknowledgements: Acknowledgement[] = [],
+  ): CfnResource {
     const resource = new CfnResource(scope, id, { type: `Custom::${type}`, properties: { ServiceToken: this.function.attrArn, Call: call, ...properties } });
     const local = statements.filter((s) => typeof s !== 'function' && Token.isUnresolved(JSON.stringify(s)));
     for (const s of statements) if (!local.includes(s)) this.statements.push(s);
@@ -88,9 +98,9 @@ export class DeployCalls extends Construct {
   }
 }
 
-function document(statements: Statement[]): object {
+function document(statements: CallStatement[]): object {
   const json = statements.map((s) => ({ Effect: 'Allow', ...(typeof s === 'function' ? s() : s) }));
   // the same statement asked for by several calls appears once
   const seen = new Set<string>();
-  return { Version: '2012-10-17', Statement: json.filter((s) => !seen.has(JSON.stringify(s)) && seen.add(JSON.stringify(s))) };
+  return iamDocument(json.filter((s) => !seen.has(JSON.stringify(s)) && seen.add(JSON.stringify(s))));
 }
