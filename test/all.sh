@@ -87,6 +87,8 @@ node_half() {
     git --no-pager diff --stat -- bindings/index.js bindings/index.d.ts >&2
     rc=1
   fi
+  echo "== Lint: eslint and prettier (TypeScript, handlers, tests, example apps)"
+  npm run --silent lint || rc=1
   npm run --silent build -w cdk-lib || rc=1
   wait_for python || rc=1
   node --test test/ cdk-lib/test/ || rc=1

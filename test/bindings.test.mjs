@@ -20,7 +20,10 @@ test('findings come back as data with a code frame', () => {
   const broken = example.replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.1/16').replace('region: ap-southeast-1', 'region: ap-southeast-9');
   const r = binding.validate(broken, { fileName: 'bad.yaml' });
   assert.equal(r.valid, false);
-  assert.deepEqual(r.diagnostics.map((d) => d.code), ['LP020', 'LP013']);
+  assert.deepEqual(
+    r.diagnostics.map((d) => d.code),
+    ['LP020', 'LP013'],
+  );
   const [host] = r.diagnostics;
   assert.equal(host.file, 'bad.yaml');
   assert.equal(host.line, 28);
@@ -62,7 +65,10 @@ test('a lock of another topology is LP002 in the lock file', () => {
 
 test('hostile input is a diagnostic, never a crash', () => {
   let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-  for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i < 9; i++)
+    bomb += `a${i}: &a${i} [${Array(10)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   for (const text of ['', '\u0000\uffff', '{{{{', bomb, 'apiVersion: [', '- - - -', 'a: !!binary AAAA']) {
     const r = binding.validate(text);
     assert.equal(r.valid, false, JSON.stringify(text));

@@ -16,14 +16,18 @@ const example = join(root, 'examples/bedrock-privatelink');
 function synth(args = [], cwd = example) {
   const out = mkdtempSync(join(tmpdir(), 'linkplan-example-'));
   const r = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', out, ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
   });
   return { ...r, out };
 }
 
 function templates(dir) {
   const all = {};
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.template.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.template.json'))
+    .sort()) {
     // asset hashes change with any byte of the bundled handlers; the snapshot is about resources
     all[f.replace('.template.json', '')] = JSON.parse(readFileSync(join(dir, f), 'utf8').replace(/[0-9a-f]{64}/g, '<asset-hash>'));
   }
@@ -74,7 +78,12 @@ test('-c topology=PATH synthesizes another topology file', () => {
 test('a topology with errors fails synth with every finding, as the CLI prints them', () => {
   const dir = mkdtempSync(join(tmpdir(), 'linkplan-topology-'));
   const file = join(dir, 'broken.yaml');
-  writeFileSync(file, readFileSync(join(example, 'topology.yaml'), 'utf8').replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.0/33').replace('vpc: ml-use1\n    services', 'vpc: ml-use9\n    services'));
+  writeFileSync(
+    file,
+    readFileSync(join(example, 'topology.yaml'), 'utf8')
+      .replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.0/33')
+      .replace('vpc: ml-use1\n    services', 'vpc: ml-use9\n    services'),
+  );
   const r = synth(['-c', `topology=${file}`]);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /the topology has 2 errors/);
@@ -82,7 +91,9 @@ test('a topology with errors fails synth with every finding, as the CLI prints t
   assert.match(r.stderr, /broken\.yaml:\d+:\d+/);
   assert.match(r.stderr, /ml-use9/);
   // the same findings as `plan validate` (LINKPLAN_PLAN_BIN, set by test/all.sh, or a cargo build)
-  const bin = [process.env.LINKPLAN_PLAN_BIN, ...['release', 'debug'].map((p) => join(root, 'target', p, 'plan'))].find((b) => b && existsSync(b));
+  const bin = [process.env.LINKPLAN_PLAN_BIN, ...['release', 'debug'].map((p) => join(root, 'target', p, 'plan'))].find(
+    (b) => b && existsSync(b),
+  );
   assert.ok(bin, 'build the plan CLI first (cargo build)');
   const cli = spawnSync(bin, ['validate', file, '--color', 'never'], { encoding: 'utf8' });
   assert.equal(cli.status, 1);

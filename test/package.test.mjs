@@ -25,10 +25,14 @@ test('the packed library ships its binding and works from a scratch app', { time
   const app = join(dir, 'app');
   execFileSync('mkdir', ['-p', app]);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', version: '0.0.0', private: true }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, info.filename), 'aws-cdk-lib@2.276.0', 'constructs@10.8.1'], {
-    cwd: app,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, info.filename), 'aws-cdk-lib@2.276.0', 'constructs@10.8.1'],
+    {
+      cwd: app,
+      stdio: 'pipe',
+    },
+  );
   writeFileSync(
     join(app, 'synth.js'),
     `const { App } = require('aws-cdk-lib');

@@ -30,7 +30,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const binding = createRequire(import.meta.url)('../index.js');
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const RUNS = Number(process.env.RUNS ?? 10);
 const WARMUP = Number(process.env.WARMUP ?? 2);
 
@@ -70,7 +73,8 @@ for (const n of sizes.length ? sizes : [100, 1000, 10000]) {
     // the core's cost alone, and why plan() failed
     for (let i = 0; i < WARMUP; i++) binding.validate(text, options);
     const validates = Array.from({ length: RUNS }, () => time(() => binding.validate(text, options))[0]);
-    const why = first instanceof Error ? `throws: ${first.message}` : `invalid: ${first.diagnostics.find((d) => d.severity === 'error')?.code}`;
+    const why =
+      first instanceof Error ? `throws: ${first.message}` : `invalid: ${first.diagnostics.find((d) => d.severity === 'error')?.code}`;
     console.log(`| ${n.toLocaleString('en')} | ${kb(text.length)} | ${why} | ${median(validates).toFixed(1)} ms | – | – | – |`);
     continue;
   }
@@ -88,7 +92,13 @@ for (const n of sizes.length ? sizes : [100, 1000, 10000]) {
     // what Topology.fromString pays: the call, then JSON.parse of its plan text
     const a = () => plans.push(time(() => JSON.parse(binding.plan(text, options).planJson))[0]);
     const b = () => validates.push(time(() => binding.validate(text, options))[0]);
-    if (i % 2) { b(); a(); } else { a(); b(); }
+    if (i % 2) {
+      b();
+      a();
+    } else {
+      a();
+      b();
+    }
     parses.push(time(() => JSON.parse(planJson))[0]);
   }
   const p = median(plans);

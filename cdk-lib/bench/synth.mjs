@@ -145,9 +145,16 @@ function plainApp(description, out) {
     const stack = new cdk.Stack(app, d.name, { env: d.env, description: d.description });
     stacks.set(d.name, stack);
     for (const [id, p] of Object.entries(d.parameters)) {
-      new cdk.CfnParameter(stack, id, { type: p.Type, default: p.Default, description: p.Description, noEcho: p.NoEcho, allowedValues: p.AllowedValues });
+      new cdk.CfnParameter(stack, id, {
+        type: p.Type,
+        default: p.Default,
+        description: p.Description,
+        noEcho: p.NoEcho,
+        allowedValues: p.AllowedValues,
+      });
     }
-    if (Object.keys(d.conditions).length || Object.keys(d.rules).length) throw new Error(`${d.name}: conditions or rules, which this bench does not copy`);
+    if (Object.keys(d.conditions).length || Object.keys(d.rules).length)
+      throw new Error(`${d.name}: conditions or rules, which this bench does not copy`);
     const made = {};
     let assets = 0;
     for (const [id, r] of Object.entries(d.resources)) {
@@ -167,7 +174,8 @@ function plainApp(description, out) {
     for (const { res, dependsOn } of Object.values(made)) {
       for (const dep of [dependsOn ?? []].flat()) res.addResourceDependency(made[dep].res);
     }
-    for (const [id, o] of Object.entries(d.outputs)) new cdk.CfnOutput(stack, id, { value: o.Value, description: o.Description, exportName: o.Export?.Name }).overrideLogicalId(id);
+    for (const [id, o] of Object.entries(d.outputs))
+      new cdk.CfnOutput(stack, id, { value: o.Value, description: o.Description, exportName: o.Export?.Name }).overrideLogicalId(id);
   }
   for (const d of description) for (const dep of d.dependencies) stacks.get(d.name).addStackDependency(stacks.get(dep));
   const assembly = app.synth();
@@ -268,7 +276,8 @@ function materialize(v, made, params) {
     }
     if ('$list' in v) return v.$list.$raw ? cdk.Token.asList(v.$list.$raw) : cdk.Token.asList(materialize(v.$list, made, params));
     if ('$concat' in v) return v.$concat.map((x) => materialize(x, made, params)).join('');
-    if ('$raw' in v) return v.kind === 'string' ? cdk.Token.asString(v.$raw) : v.kind === 'number' ? cdk.Token.asNumber(v.$raw) : cdk.Token.asAny(v.$raw);
+    if ('$raw' in v)
+      return v.kind === 'string' ? cdk.Token.asString(v.$raw) : v.kind === 'number' ? cdk.Token.asNumber(v.$raw) : cdk.Token.asAny(v.$raw);
     const o = {};
     for (const k of Object.keys(v)) o[k] = materialize(v[k], made, params);
     return o;
@@ -286,7 +295,13 @@ function typedApp(recipe, out) {
     stacks.set(d.name, stack);
     const params = {};
     for (const [id, p] of Object.entries(d.parameters)) {
-      params[id] = new cdk.CfnParameter(stack, id, { type: p.Type, default: p.Default, description: p.Description, noEcho: p.NoEcho, allowedValues: p.AllowedValues });
+      params[id] = new cdk.CfnParameter(stack, id, {
+        type: p.Type,
+        default: p.Default,
+        description: p.Description,
+        noEcho: p.NoEcho,
+        allowedValues: p.AllowedValues,
+      });
     }
     const made = {};
     let assets = 0;
@@ -308,7 +323,8 @@ function typedApp(recipe, out) {
       if (o.r.DeletionPolicy) res.cfnOptions.deletionPolicy = o.r.DeletionPolicy;
     }
     for (const o of order) for (const dep of [o.r.DependsOn ?? []].flat()) made[o.id].addResourceDependency(made[dep]);
-    for (const [id, o] of outputs) new cdk.CfnOutput(stack, id, { value: materialize(o.Value, made, params), description: o.Description, exportName: o.Export?.Name });
+    for (const [id, o] of outputs)
+      new cdk.CfnOutput(stack, id, { value: materialize(o.Value, made, params), description: o.Description, exportName: o.Export?.Name });
   }
   for (const { d } of recipe) for (const dep of d.dependencies) stacks.get(d.name).addStackDependency(stacks.get(dep));
   const assembly = app.synth();
@@ -329,14 +345,19 @@ function normalized(assembly) {
   return JSON.stringify(assembly.stacks.map((s) => [s.stackName, strip(s.template), s.dependencies.map((d) => d.id).sort()]));
 }
 
-console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, aws-cdk-lib ${require('aws-cdk-lib/package.json').version}; the three apps interleaved, medians`);
+console.log(
+  `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, aws-cdk-lib ${require('aws-cdk-lib/package.json').version}; the three apps interleaved, medians`,
+);
 const rows = [];
 for (const c of cases.filter((x) => x.name.includes(process.env.CASE ?? ''))) {
   const first = linkplanApp(c, outdir());
   const description = describe(first.assembly);
   const recipe = typedRecipe(description);
   const expected = normalized(first.assembly);
-  for (const [name, other] of [['floor', plainApp(description, outdir())], ['typed L1', typedApp(recipe, outdir())]]) {
+  for (const [name, other] of [
+    ['floor', plainApp(description, outdir())],
+    ['typed L1', typedApp(recipe, outdir())],
+  ]) {
     if (normalized(other.assembly) === expected) continue;
     if (process.env.DUMP) {
       const { writeFileSync } = await import('node:fs');
@@ -383,6 +404,8 @@ for (const c of cases.filter((x) => x.name.includes(process.env.CASE ?? ''))) {
   );
 }
 rmSync(tmp, { recursive: true, force: true });
-console.log('| topology | stacks | resources (assets) | Linkplan | typed-L1 app | overhead | floor app | over floor | Linkplan: plan call / constructs / app.synth() | min–max Linkplan / typed / floor |');
+console.log(
+  '| topology | stacks | resources (assets) | Linkplan | typed-L1 app | overhead | floor app | over floor | Linkplan: plan call / constructs / app.synth() | min–max Linkplan / typed / floor |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
 for (const r of rows) console.log(r);

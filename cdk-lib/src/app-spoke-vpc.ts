@@ -90,13 +90,17 @@ export class AppSpokeVpc extends Construct {
     const root = `arn:aws:iam::${planned.accountId}:root`;
     const trusted = invoker.trust.statements.some((s) => s.principal?.aws?.includes(root));
     if (!trusted) {
-      throw new Error(`${this.node.path}: account '${planned.account}' is not in \`bedrock.invokers\`, so its workloads may not assume ${invoker.name}`);
+      throw new Error(
+        `${this.node.path}: account '${planned.account}' is not in \`bedrock.invokers\`, so its workloads may not assume ${invoker.name}`,
+      );
     }
     // the workloads reach STS and Lambda in the function's region: the plan must prove it
     for (const service of ['sts', 'lambda']) {
       const proof = plan.reachability.find((p) => p.vpc === vpcName && p.service === service && p.region === fn.region && p.ok);
       if (!proof) {
-        throw new Error(`${this.node.path}: no workload of '${vpcName}' is proven to reach ${service} in ${fn.region}; add \`needs: [${service}@${fn.region}]\` to a workload of this VPC in the topology`);
+        throw new Error(
+          `${this.node.path}: no workload of '${vpcName}' is proven to reach ${service} in ${fn.region}; add \`needs: [${service}@${fn.region}]\` to a workload of this VPC in the topology`,
+        );
       }
     }
 
@@ -108,13 +112,18 @@ export class AppSpokeVpc extends Construct {
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: services.map((service) => ({
-          Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': planned.accountId } },
+          Effect: 'Allow',
+          Principal: { Service: service },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': planned.accountId } },
         })),
       },
       policies: [
         {
           policyName: 'invoke',
-          policyDocument: iamDocument([new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.arn] }).toStatementJson()]),
+          policyDocument: iamDocument([
+            new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.arn] }).toStatementJson(),
+          ]),
         },
         { policyName: 'run', policyDocument: iamDocument(statements) },
       ],
@@ -153,7 +162,12 @@ export class AppSpokeVpc extends Construct {
       });
       key.applyRemovalPolicy(RemovalPolicy.RETAIN);
       // the notebook's volume: the role may use this key only, through SageMaker's grants
-      statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant'], resources: [key.attrArn] }).toStatementJson());
+      statements.push(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant'],
+          resources: [key.attrArn],
+        }).toStatementJson(),
+      );
       new sagemaker.CfnNotebookInstance(this, 'Notebook', {
         instanceType: w.notebookInstanceType ?? 'ml.t3.medium',
         roleArn: role.attrArn,

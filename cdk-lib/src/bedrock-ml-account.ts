@@ -73,7 +73,9 @@ export class BedrockMlAccount extends Construct {
     const sg = new ec2.CfnSecurityGroup(this, 'FunctionSecurityGroup', {
       vpcId: this.vpc.vpcId,
       groupDescription: `${fn.name}: HTTPS out to the endpoints of its VPC only`,
-      securityGroupEgress: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: this.vpc.cidr, description: 'the VPC endpoints (bedrock-runtime)' }],
+      securityGroupEgress: [
+        { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: this.vpc.cidr, description: 'the VPC endpoints (bedrock-runtime)' },
+      ],
     });
 
     this.function = libraryFunction(this, 'Function', {

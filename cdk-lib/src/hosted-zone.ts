@@ -39,9 +39,7 @@ export class PlannedHostedZone extends Construct {
     const hosted = new route53.CfnHostedZone(this, 'Resource', {
       name: zone.name,
       hostedZoneConfig: { comment: `${topology.name}: ${zone.name} answers with the ${endpoint.id} endpoint` },
-      vpcs: zone.associations
-        .filter((v) => props.vpcs[v])
-        .map((v) => ({ vpcId: props.vpcs[v].vpcId, vpcRegion: zone.region })),
+      vpcs: zone.associations.filter((v) => props.vpcs[v]).map((v) => ({ vpcId: props.vpcs[v].vpcId, vpcRegion: zone.region })),
     });
     this.node.defaultChild = hosted;
     this.hostedZoneId = hosted.attrId;

@@ -57,7 +57,12 @@ export class NetworkLinks extends Construct {
     for (const tgw of tgws) {
       const transitGatewayId = exchange.get(tgw.idParameter, tgw.stack);
       for (const table of tgw.routeTables) {
-        new PlannedTgwRouteTable(this, constructId('RouteTable', table.id), { topology, table, transitGatewayId, attachmentIds: attachments });
+        new PlannedTgwRouteTable(this, constructId('RouteTable', table.id), {
+          topology,
+          table,
+          transitGatewayId,
+          attachmentIds: attachments,
+        });
       }
     }
     for (const zone of plan.dns.hostedZones) {
@@ -110,7 +115,14 @@ export class NetworkLinks extends Construct {
           // Route 53 checks the VPC with DescribeVpcs, which has no resource-level permissions
           ...(cross ? [] : [{ Action: 'ec2:DescribeVpcs', Resource: '*' }]),
         ],
-        cross ? [] : [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Route 53 checks the VPC with ec2:DescribeVpcs, which has no resource-level permissions.' }],
+        cross
+          ? []
+          : [
+              {
+                id: 'AwsSolutions-IAM5[Resource::*]',
+                reason: 'Route 53 checks the VPC with ec2:DescribeVpcs, which has no resource-level permissions.',
+              },
+            ],
       );
       if (authorize) associate.addResourceDependency(authorize);
     }

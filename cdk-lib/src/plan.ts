@@ -726,25 +726,25 @@ export interface SubnetPlan {
 export enum DnsMode {
   PROFILE = 'profile',
   ASSOCIATION = 'association',
-  RESOLVER = 'resolver'
+  RESOLVER = 'resolver',
 }
 /**
  * Which way a resolver endpoint forwards queries.
  */
 export enum Direction {
   INBOUND = 'inbound',
-  OUTBOUND = 'outbound'
+  OUTBOUND = 'outbound',
 }
 export enum Effect {
   ALLOW = 'Allow',
-  DENY = 'Deny'
+  DENY = 'Deny',
 }
 /**
  * How an endpoint service is reached.
  */
 export enum EndpointKind {
   INTERFACE = 'interface',
-  GATEWAY = 'gateway'
+  GATEWAY = 'gateway',
 }
 /**
  * What a step of a path is.
@@ -754,18 +754,18 @@ export enum LinkKind {
   ENDPOINT = 'endpoint',
   DNS = 'dns',
   ROUTE = 'route',
-  SECURITY_GROUP = 'security-group'
+  SECURITY_GROUP = 'security-group',
 }
 export enum TransitMode {
   TRANSIT_GATEWAY = 'transit-gateway',
-  VPC_PEERING = 'vpc-peering'
+  VPC_PEERING = 'vpc-peering',
 }
 /**
  * What a VPC route points at.
  */
 export enum RouteVia {
   TRANSIT_GATEWAY = 'transit-gateway',
-  VPC_PEERING = 'vpc-peering'
+  VPC_PEERING = 'vpc-peering',
 }
 /**
  * What a stack holds.
@@ -774,7 +774,7 @@ export enum StackRole {
   NETWORK = 'network',
   ML = 'ml',
   SPOKE = 'spoke',
-  LINKS = 'links'
+  LINKS = 'links',
 }
 /**
  * What a VPC is for, besides running workloads; a VPC can be several.
@@ -786,9 +786,9 @@ export enum VpcRole {
   STUDIO_DOMAIN = 'studio-domain',
   PRIVATELINK_PRODUCER = 'privatelink-producer',
   PRIVATELINK_CONSUMER = 'privatelink-consumer',
-  ATTACHED = 'attached'
+  ATTACHED = 'attached',
 }
 export enum AddressSource {
   FIXED = 'fixed',
-  POOL = 'pool'
+  POOL = 'pool',
 }

@@ -46,14 +46,18 @@ export class PlannedVpc extends Construct {
     super(scope, id);
     const planned = props.topology.plan.vpcs[props.vpcName];
     if (!planned) {
-      throw new Error(`${this.node.path}: VPC '${props.vpcName}' is not in topology '${props.topology.name}'; expected one of ${props.topology.vpcNames.join(', ')}`);
+      throw new Error(
+        `${this.node.path}: VPC '${props.vpcName}' is not in topology '${props.topology.name}'; expected one of ${props.topology.vpcNames.join(', ')}`,
+      );
     }
     const stack = Stack.of(this);
     if (!Token.isUnresolved(stack.region) && stack.region !== planned.region) {
       throw new Error(`${this.node.path}: VPC '${props.vpcName}' is planned in ${planned.region}, but this stack is in ${stack.region}`);
     }
     if (!Token.isUnresolved(stack.account) && stack.account !== planned.accountId) {
-      throw new Error(`${this.node.path}: VPC '${props.vpcName}' is planned in account ${planned.accountId}, but this stack is in ${stack.account}`);
+      throw new Error(
+        `${this.node.path}: VPC '${props.vpcName}' is planned in account ${planned.accountId}, but this stack is in ${stack.account}`,
+      );
     }
     this.vpcName = props.vpcName;
     this.site = PlanIndex.of(props.topology.plan).site(planned.stack);
@@ -98,20 +102,30 @@ export class PlannedVpc extends Construct {
     const role = new iam.CfnRole(this, 'FlowLogsRole', {
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.account } },
+          },
+        ],
       },
-      policies: [{
-        policyName: 'write-flow-logs',
-        policyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: logGroup.attrArn }],
+      policies: [
+        {
+          policyName: 'write-flow-logs',
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+                Resource: logGroup.attrArn,
+              },
+            ],
+          },
         },
-      }],
+      ],
     });
     new ec2.CfnFlowLog(this, 'FlowLog', {
       resourceId: vpc.ref,
@@ -165,7 +179,9 @@ export class PlannedVpc extends Construct {
   public subnetIds(tier: string): string[] {
     const list = this.subnetsByTier.get(tier);
     if (!list) {
-      throw new Error(`${this.node.path}: VPC '${this.vpcName}' has no '${tier}' subnets; it has ${[...this.subnetsByTier.keys()].join(', ')}`);
+      throw new Error(
+        `${this.node.path}: VPC '${this.vpcName}' has no '${tier}' subnets; it has ${[...this.subnetsByTier.keys()].join(', ')}`,
+      );
     }
     return list.map((s) => s.ref);
   }

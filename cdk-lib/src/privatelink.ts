@@ -59,7 +59,9 @@ export class PrivateLinkService extends Construct {
         cidrIp: i.cidr,
         description: 'the producer VPC',
       })),
-      securityGroupEgress: [{ ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIp: vpc.cidr, description: 'the targets, in the producer VPC' }],
+      securityGroupEgress: [
+        { ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIp: vpc.cidr, description: 'the targets, in the producer VPC' },
+      ],
     });
     const nlb = new elbv2.CfnLoadBalancer(this, 'LoadBalancer', {
       type: 'network',
@@ -77,7 +79,8 @@ export class PrivateLinkService extends Construct {
     });
     Validations.of(nlb).acknowledge({
       id: 'AwsSolutions-ELB2',
-      reason: 'NLB access logs record TLS listeners only; this listener is TCP passthrough (TLS ends at the targets), and the producer VPC flow logs record every connection.',
+      reason:
+        'NLB access logs record TLS listeners only; this listener is TCP passthrough (TLS ends at the targets), and the producer VPC flow logs record every connection.',
     });
     this.targetGroup = new elbv2.CfnTargetGroup(this, 'Targets', {
       vpcId: vpc.vpcId,
@@ -98,7 +101,10 @@ export class PrivateLinkService extends Construct {
       supportedRegions: s.supportedRegions.length > 0 ? s.supportedRegions : undefined,
     });
     if (s.allowedPrincipals.length > 0) {
-      new ec2.CfnVPCEndpointServicePermissions(this, 'AllowedPrincipals', { serviceId: service.ref, allowedPrincipals: s.allowedPrincipals });
+      new ec2.CfnVPCEndpointServicePermissions(this, 'AllowedPrincipals', {
+        serviceId: service.ref,
+        allowedPrincipals: s.allowedPrincipals,
+      });
     }
     this.serviceName = `com.amazonaws.vpce.${Stack.of(this).region}.${service.ref}`;
     Exchange.of(this, topology, vpc.planned.stack).publish(s.serviceNameParameter, this.serviceName);

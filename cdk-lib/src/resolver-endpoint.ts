@@ -54,7 +54,13 @@ export class PlannedResolverEndpoint extends Construct {
       securityGroupEgress: inbound
         ? NO_EGRESS
         : targets.flatMap((ip) =>
-            ['tcp', 'udp'].map((p) => ({ ipProtocol: p, fromPort: 53, toPort: 53, cidrIp: `${ip}/32`, description: 'the inbound resolver' })),
+            ['tcp', 'udp'].map((p) => ({
+              ipProtocol: p,
+              fromPort: 53,
+              toPort: 53,
+              cidrIp: `${ip}/32`,
+              description: 'the inbound resolver',
+            })),
           ),
     });
     const endpoint = new resolver.CfnResolverEndpoint(this, 'Resource', {

@@ -65,10 +65,13 @@ export class StudioAccessPortal extends Construct {
     super(scope, id);
     const { topology, vpc } = props;
     const portal = studioPlan(this, topology).portal;
-    if (portal.vpc !== vpc.vpcName) throw new Error(`${this.node.path}: the portal is planned in VPC '${portal.vpc}', not '${vpc.vpcName}'`);
+    if (portal.vpc !== vpc.vpcName)
+      throw new Error(`${this.node.path}: the portal is planned in VPC '${portal.vpc}', not '${vpc.vpcName}'`);
     const apiEndpoint = portal.apiEndpoint;
     if (!apiEndpoint) {
-      throw new Error(`${this.node.path}: no execute-api endpoint serves the portal VPC '${portal.vpc}'; add execute-api to the endpoints shared with it`);
+      throw new Error(
+        `${this.node.path}: no execute-api endpoint serves the portal VPC '${portal.vpc}'; add execute-api to the endpoints shared with it`,
+      );
     }
     let identity = props.identity;
     if (!identity) {
@@ -99,7 +102,10 @@ export class StudioAccessPortal extends Construct {
     });
     const client = pool.addClient('Portal', { authFlows: { userSrp: true }, generateSecret: false });
     const region = Stack.of(this).region;
-    return { userPool: pool, identity: { issuer: `https://cognito-idp.${region}.amazonaws.com/${pool.userPoolId}`, audience: client.userPoolClientId } };
+    return {
+      userPool: pool,
+      identity: { issuer: `https://cognito-idp.${region}.amazonaws.com/${pool.userPoolId}`, audience: client.userPoolClientId },
+    };
   }
 
   /**
@@ -153,7 +159,10 @@ export class StudioAccessPortal extends Construct {
 
   /** The JWT authorizer, outside the VPC: it fetches the issuer's keys from the internet. */
   private jwtAuthorizer(identity: PortalIdentity): apigateway.RequestAuthorizer {
-    const authorizerLogs = new logs.LogGroup(this, 'AuthorizerLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const authorizerLogs = new logs.LogGroup(this, 'AuthorizerLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const authorizerRole = new iam.Role(this, 'AuthorizerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     authorizerLogs.grantWrite(authorizerRole);
     const authorizerFn = new lambda.Function(this, 'Authorizer', {
@@ -183,15 +192,28 @@ export class StudioAccessPortal extends Construct {
   }
 
   /** The private API: only the planned execute-api endpoint may call it; `GET /studio/{user}`. */
-  private privateApi(portal: PortalPlan, vpceId: string, presign: lambda.Function, authorizer: apigateway.RequestAuthorizer): apigateway.RestApi {
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+  private privateApi(
+    portal: PortalPlan,
+    vpceId: string,
+    presign: lambda.Function,
+    authorizer: apigateway.RequestAuthorizer,
+  ): apigateway.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: portal.apiName,
       description: 'Private Studio access portal: GET /studio/{user} answers 302 with a presigned Studio URL',
       endpointConfiguration: { types: [apigateway.EndpointType.PRIVATE] },
       policy: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({ effect: iam.Effect.ALLOW, principals: [new iam.AnyPrincipal()], actions: ['execute-api:Invoke'], resources: ['execute-api:/*'] }),
+          new iam.PolicyStatement({
+            effect: iam.Effect.ALLOW,
+            principals: [new iam.AnyPrincipal()],
+            actions: ['execute-api:Invoke'],
+            resources: ['execute-api:/*'],
+          }),
           new iam.PolicyStatement({
             effect: iam.Effect.DENY,
             principals: [new iam.AnyPrincipal()],
@@ -211,7 +233,11 @@ export class StudioAccessPortal extends Construct {
         tracingEnabled: true,
       },
     });
-    const validator = new apigateway.RequestValidator(this, 'Validator', { restApi: api, validateRequestParameters: true, validateRequestBody: true });
+    const validator = new apigateway.RequestValidator(this, 'Validator', {
+      restApi: api,
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
     api.root
       .addResource('studio')
       .addResource('{user}')
@@ -224,11 +250,13 @@ export class StudioAccessPortal extends Construct {
     Validations.of(api).acknowledge(
       {
         id: 'AwsSolutions-APIG3',
-        reason: 'A private API: its resource policy admits only the planned execute-api endpoint, inside the organization network; no internet traffic reaches it.',
+        reason:
+          'A private API: its resource policy admits only the planned execute-api endpoint, inside the organization network; no internet traffic reaches it.',
       },
       {
         id: 'AwsSolutions-COG4',
-        reason: 'The JWT authorizer validates tokens of any OIDC issuer (Cognito by default) and checks that users call only their own path, which a Cognito authorizer cannot.',
+        reason:
+          'The JWT authorizer validates tokens of any OIDC issuer (Cognito by default) and checks that users call only their own path, which a Cognito authorizer cannot.',
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

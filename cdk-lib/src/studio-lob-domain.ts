@@ -45,12 +45,20 @@ export class StudioLobDomain extends Construct {
     const { topology, vpc } = props;
     const d = studioPlan(this, topology).domains.find((x) => x.lob === props.lob);
     if (!d) throw new Error(`${this.node.path}: LOB '${props.lob}' has no domain in topology '${topology.name}'`);
-    if (d.vpc !== vpc.vpcName) throw new Error(`${this.node.path}: the domain of '${d.lob}' is planned in VPC '${d.vpc}', not '${vpc.vpcName}'`);
+    if (d.vpc !== vpc.vpcName)
+      throw new Error(`${this.node.path}: the domain of '${d.lob}' is planned in VPC '${d.vpc}', not '${vpc.vpcName}'`);
 
-    const key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `${d.name}: Studio storage`, removalPolicy: RemovalPolicy.RETAIN });
+    const key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: `${d.name}: Studio storage`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const sg = this.securityGroup(topology, d, vpc);
     const execPlan = PlanIndex.of(topology.plan).role(d.executionRole);
-    const execution = new iam.CfnRole(this, 'ExecutionRole', { roleName: execPlan.name, assumeRolePolicyDocument: iamPolicy(execPlan.trust) });
+    const execution = new iam.CfnRole(this, 'ExecutionRole', {
+      roleName: execPlan.name,
+      assumeRolePolicyDocument: iamPolicy(execPlan.trust),
+    });
     const domain = new sagemaker.CfnDomain(this, 'Domain', {
       domainName: d.name,
       authMode: 'IAM',
@@ -140,7 +148,12 @@ export class StudioLobDomain extends Construct {
           Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
           Resource: [`arn:aws:logs:${d.region}:${d.accountId}:log-group:/aws/sagemaker/studio*`],
         },
-        { Sid: 'DomainStorageKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [key.keyArn] },
+        {
+          Sid: 'DomainStorageKey',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          Resource: [key.keyArn],
+        },
       ]),
     });
     const domainRef = `<${Stack.of(this).getLogicalId(domain)}.DomainId>`;
@@ -149,9 +162,18 @@ export class StudioLobDomain extends Construct {
         id: `AwsSolutions-IAM5[Resource::arn:aws:sagemaker:${d.region}:${d.accountId}:user-profile/${domainRef}/*]`,
         reason: "The domain's own user profiles, apps and spaces: their names are chosen as users work.",
       },
-      { id: `AwsSolutions-IAM5[Resource::arn:aws:sagemaker:${d.region}:${d.accountId}:space/${domainRef}/*]`, reason: "The domain's own spaces." },
-      { id: `AwsSolutions-IAM5[Resource::arn:aws:sagemaker:${d.region}:${d.accountId}:app/${domainRef}/*]`, reason: "The domain's own apps." },
-      { id: `AwsSolutions-IAM5[Resource::arn:aws:logs:${d.region}:${d.accountId}:log-group:/aws/sagemaker/studio*]`, reason: "Studio's own log groups." },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:aws:sagemaker:${d.region}:${d.accountId}:space/${domainRef}/*]`,
+        reason: "The domain's own spaces.",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:aws:sagemaker:${d.region}:${d.accountId}:app/${domainRef}/*]`,
+        reason: "The domain's own apps.",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:aws:logs:${d.region}:${d.accountId}:log-group:/aws/sagemaker/studio*]`,
+        reason: "Studio's own log groups.",
+      },
     );
   }
 

@@ -1,4 +1,4 @@
-import { CfnElement, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppSpokeVpc, type SpokeWorkloads } from './app-spoke-vpc';
 import { BedrockMlAccount } from './bedrock-ml-account';
@@ -213,7 +213,8 @@ function checkQuota(stack: Stack): void {
 function waveNumbers(topology: string, producers: Map<string, string[]>): Map<string, number> {
   const waves = new Map<string, number>();
   const waveOf = (key: string, seen: string[] = []): number => {
-    if (seen.includes(key)) throw new Error(`the stacks of '${topology}' read each other's values in a cycle: ${[...seen, key].join(' → ')}`);
+    if (seen.includes(key))
+      throw new Error(`the stacks of '${topology}' read each other's values in a cycle: ${[...seen, key].join(' → ')}`);
     const known = waves.get(key);
     if (known) return known;
     const w = 1 + Math.max(0, ...(producers.get(key) ?? []).map((d) => waveOf(d, [...seen, key])));

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { type IConstruct } from 'constructs';
 import type { Plan } from './plan';
 import { nativeBinding, type NativeDiagnostic } from './private/native';
 
@@ -165,6 +165,7 @@ function readText(file: string, what: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    // eslint-disable-next-line preserve-caught-error -- the message carries the cause; jsii's es2020 target has no Error cause
     throw new Error(`cannot read the ${what} ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   }
 }

@@ -83,9 +83,13 @@ export class VpcConnections extends Construct {
       Validations.of(role).acknowledge(
         {
           id: 'AwsSolutions-IAM5[Resource::arn:aws:route53:::hostedzone/*]',
-          reason: 'The zone IDs are known only once the hub deploys, after this stack; only the planned zone-owner accounts may assume the role.',
+          reason:
+            'The zone IDs are known only once the hub deploys, after this stack; only the planned zone-owner accounts may assume the role.',
         },
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Route 53 checks the VPC with ec2:DescribeVpcs, which has no resource-level permissions.' },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'Route 53 checks the VPC with ec2:DescribeVpcs, which has no resource-level permissions.',
+        },
       );
     }
 

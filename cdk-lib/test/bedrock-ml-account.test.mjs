@@ -1,7 +1,6 @@
 // BedrockMlAccount: the planned VPC, endpoint, streaming function and roles,
 // checked by cdk-nag and cfn-lint.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cfnLint, root } from './support.mjs';
@@ -29,7 +28,9 @@ test('the function may invoke exactly the listed models and streams from the VPC
     FunctionName: 'bedrock-privatelink-bedrock-stream',
     Runtime: 'nodejs24.x',
     Environment: { Variables: { ALLOWED_MODELS: 'anthropic.claude-3-sonnet-20240229-v1:0' } },
-    VpcConfig: Match.objectLike({ SubnetIds: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('Subnetworkloaduse1az1') })]) }),
+    VpcConfig: Match.objectLike({
+      SubnetIds: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('Subnetworkloaduse1az1') })]),
+    }),
   });
   t.hasResourceProperties('AWS::IAM::Role', {
     RoleName: 'bedrock-privatelink-bedrock-fn',
@@ -37,7 +38,12 @@ test('the function may invoke exactly the listed models and streams from the VPC
       Match.objectLike({
         PolicyName: 'planned',
         PolicyDocument: Match.objectLike({
-          Statement: [Match.objectLike({ Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0'] })],
+          Statement: [
+            Match.objectLike({
+              Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+              Resource: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0'],
+            }),
+          ],
         }),
       }),
     ]),
@@ -45,10 +51,18 @@ test('the function may invoke exactly the listed models and streams from the VPC
   t.hasResourceProperties('AWS::IAM::Role', {
     RoleName: 'bedrock-privatelink-bedrock-invoker',
     AssumeRolePolicyDocument: Match.objectLike({
-      Statement: [Match.objectLike({ Principal: { AWS: ['arn:aws:iam::222222222222:root'] }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } } })],
+      Statement: [
+        Match.objectLike({
+          Principal: { AWS: ['arn:aws:iam::222222222222:root'] },
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } },
+        }),
+      ],
     }),
   });
-  t.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('InvokerRole')]) }) });
+  t.hasResourceProperties('AWS::Lambda::Permission', {
+    Action: 'lambda:InvokeFunction',
+    Principal: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('InvokerRole')]) }),
+  });
   t.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.bedrock-runtime', PrivateDnsEnabled: true });
 });
 

@@ -9,15 +9,32 @@ const encode = (o) => ({ chunk: { bytes: new TextEncoder().encode(JSON.stringify
 
 function collector() {
   const parts = [];
-  return { parts, ended: false, write(t) { parts.push(t); }, end() { this.ended = true; } };
+  return {
+    parts,
+    ended: false,
+    write(t) {
+      parts.push(t);
+    },
+    end() {
+      this.ended = true;
+    },
+  };
 }
 
 function fakeBedrock(events) {
   const sent = [];
-  class Command { constructor(input) { this.input = input; } }
+  class Command {
+    constructor(input) {
+      this.input = input;
+    }
+  }
   const send = async (command) => {
     sent.push(command.input);
-    return { body: (async function* () { for (const e of events) yield e; })() };
+    return {
+      body: (async function* () {
+        for (const e of events) yield e;
+      })(),
+    };
   };
   return { deps: { send, Command }, sent };
 }
@@ -77,7 +94,16 @@ test('a stream error from Bedrock is reported and the stream still ends', async 
 });
 
 test('a failed call is reported, not thrown', async () => {
-  const deps = { send: async () => { throw new Error('AccessDeniedException: not allowed'); }, Command: class { constructor(i) { this.input = i; } } };
+  const deps = {
+    send: async () => {
+      throw new Error('AccessDeniedException: not allowed');
+    },
+    Command: class {
+      constructor(i) {
+        this.input = i;
+      }
+    },
+  };
   const out = collector();
   await makeHandler(deps, env)({ prompt: 'x' }, out);
   assert.match(out.parts.join(''), /\[error\] AccessDeniedException/);

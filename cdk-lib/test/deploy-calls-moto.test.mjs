@@ -25,14 +25,15 @@ let moto;
 let endpoint;
 let sdk;
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-});
 
 before(async () => {
   if (skip) return;
@@ -47,7 +48,12 @@ before(async () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+  });
   sdk = {
     ssm: await import('@aws-sdk/client-ssm'),
     sts: await import('@aws-sdk/client-sts'),
@@ -102,12 +108,23 @@ test('accept-peering: the peer region accepts the attachment', { skip }, async (
   const ec2 = (region) => new sdk.ec2.EC2Client({ region });
   const { TransitGateway: use1 } = await ec2('us-east-1').send(new sdk.ec2.CreateTransitGatewayCommand({}));
   const { TransitGateway: apse1 } = await ec2('ap-southeast-1').send(new sdk.ec2.CreateTransitGatewayCommand({}));
-  const { TransitGatewayPeeringAttachment: a } = await ec2('ap-southeast-1').send(new sdk.ec2.CreateTransitGatewayPeeringAttachmentCommand({
-    TransitGatewayId: apse1.TransitGatewayId, PeerTransitGatewayId: use1.TransitGatewayId, PeerAccountId: '123456789012', PeerRegion: 'us-east-1',
-  }));
-  const out = await (await handler())(event('Create', { Call: 'accept-peering', Region: 'us-east-1', AttachmentId: a.TransitGatewayAttachmentId }));
+  const { TransitGatewayPeeringAttachment: a } = await ec2('ap-southeast-1').send(
+    new sdk.ec2.CreateTransitGatewayPeeringAttachmentCommand({
+      TransitGatewayId: apse1.TransitGatewayId,
+      PeerTransitGatewayId: use1.TransitGatewayId,
+      PeerAccountId: '123456789012',
+      PeerRegion: 'us-east-1',
+    }),
+  );
+  const out = await (
+    await handler()
+  )(event('Create', { Call: 'accept-peering', Region: 'us-east-1', AttachmentId: a.TransitGatewayAttachmentId }));
   assert.equal(out.Status, 'SUCCESS', out.Reason);
-  const { TransitGatewayPeeringAttachments: [after] } = await ec2('us-east-1').send(new sdk.ec2.DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [a.TransitGatewayAttachmentId] }));
+  const {
+    TransitGatewayPeeringAttachments: [after],
+  } = await ec2('us-east-1').send(
+    new sdk.ec2.DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [a.TransitGatewayAttachmentId] }),
+  );
   assert.equal(after.State, 'available');
 });
 
@@ -116,9 +133,14 @@ test('associate-zone: associates the VPC and disassociates it on delete', { skip
   const { Vpc: hub } = await ec2.send(new sdk.ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
   const { Vpc: spoke } = await ec2.send(new sdk.ec2.CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
   const r53 = new sdk.r53.Route53Client({ region: 'us-east-1' });
-  const { HostedZone: zone } = await r53.send(new sdk.r53.CreateHostedZoneCommand({
-    Name: 'sts.us-east-1.amazonaws.com', CallerReference: 'demo', VPC: { VPCId: hub.VpcId, VPCRegion: 'us-east-1' }, HostedZoneConfig: { PrivateZone: true },
-  }));
+  const { HostedZone: zone } = await r53.send(
+    new sdk.r53.CreateHostedZoneCommand({
+      Name: 'sts.us-east-1.amazonaws.com',
+      CallerReference: 'demo',
+      VPC: { VPCId: hub.VpcId, VPCRegion: 'us-east-1' },
+      HostedZoneConfig: { PrivateZone: true },
+    }),
+  );
   const zoneId = zone.Id.replace('/hostedzone/', '');
   const vpcs = async () => (await r53.send(new sdk.r53.GetHostedZoneCommand({ Id: zoneId }))).VPCs.map((v) => v.VPCId).sort();
   const props = { Call: 'associate-zone', HostedZoneId: zoneId, VpcId: spoke.VpcId, VpcRegion: 'us-east-1' };

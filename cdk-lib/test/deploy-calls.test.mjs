@@ -9,11 +9,13 @@ const READER = 'arn:aws:iam::222222222222:role/demo-network-us-east-1-reader';
 /** Fake AWS: records every call; `parameters` is the SSM store, `errors` makes an operation throw. */
 function fakeAws({ parameters = {}, errors = {} } = {}) {
   const calls = [];
-  const op = (name, fn) => async (...args) => {
-    calls.push([name, ...args]);
-    if (errors[name]) throw errors[name];
-    return fn?.(...args);
-  };
+  const op =
+    (name, fn) =>
+    async (...args) => {
+      calls.push([name, ...args]);
+      if (errors[name]) throw errors[name];
+      return fn?.(...args);
+    };
   const deps = {
     assumeRole: op('assumeRole', () => ({ Credentials: CREDENTIALS })),
     getParameters: op('getParameters', (region, credentials, { Names }) => ({
@@ -49,15 +51,23 @@ test('a read returns the values in the order of Names, ten names per GetParamete
   assert.equal(out.Status, 'SUCCESS');
   assert.deepEqual(out.Data, Object.fromEntries(names.map((_, i) => [`V${i}`, `id-${i}`])));
   const gets = calls.filter((c) => c[0] === 'getParameters');
-  assert.deepEqual(gets.map((c) => c[3].Names.length), [10, 10, 3]);
-  assert.ok(gets.every((c) => c[1] === 'eu-west-1' && c[2] === undefined), 'same account: own credentials, producer region');
+  assert.deepEqual(
+    gets.map((c) => c[3].Names.length),
+    [10, 10, 3],
+  );
+  assert.ok(
+    gets.every((c) => c[1] === 'eu-west-1' && c[2] === undefined),
+    'same account: own credentials, producer region',
+  );
   assert.equal(calls.filter((c) => c[0] === 'assumeRole').length, 0);
   assert.equal(out.PhysicalResourceId, 'linkplan-read-ReadsNetwork');
 });
 
 test('a read with RoleArn reads as that role', async () => {
   const { deps, calls } = fakeAws({ parameters: { 'us-east-1/linkplan/demo/tgw': 'tgw-1' } });
-  const out = await makeHandler(deps)(event('Update', { Call: 'read', Region: 'us-east-1', RoleArn: READER, Names: ['/linkplan/demo/tgw'] }, { PhysicalResourceId: 'kept' }));
+  const out = await makeHandler(deps)(
+    event('Update', { Call: 'read', Region: 'us-east-1', RoleArn: READER, Names: ['/linkplan/demo/tgw'] }, { PhysicalResourceId: 'kept' }),
+  );
   assert.equal(out.Status, 'SUCCESS');
   assert.deepEqual(out.Data, { V0: 'tgw-1' });
   assert.equal(out.PhysicalResourceId, 'kept', 'an update keeps the physical ID');
@@ -69,14 +79,21 @@ test('a read with RoleArn reads as that role', async () => {
 
 test('a read of something not yet published fails naming it and the region', async () => {
   const { deps } = fakeAws({ parameters: { 'us-east-1/linkplan/demo/a': 'x' } });
-  const out = await makeHandler(deps)(event('Create', { Call: 'read', Region: 'us-east-1', Names: ['/linkplan/demo/a', '/linkplan/demo/b'] }));
+  const out = await makeHandler(deps)(
+    event('Create', { Call: 'read', Region: 'us-east-1', Names: ['/linkplan/demo/a', '/linkplan/demo/b'] }),
+  );
   assert.equal(out.Status, 'FAILED');
-  assert.match(out.Reason, /read \(ReadsNetwork\): not published in us-east-1: \/linkplan\/demo\/b \(deploy the stack that publishes them first\)/);
+  assert.match(
+    out.Reason,
+    /read \(ReadsNetwork\): not published in us-east-1: \/linkplan\/demo\/b \(deploy the stack that publishes them first\)/,
+  );
 });
 
 test('a read is not repeated on delete', async () => {
   const { deps, calls } = fakeAws();
-  const out = await makeHandler(deps)(event('Delete', { Call: 'read', Region: 'us-east-1', Names: ['/linkplan/demo/a'] }, { PhysicalResourceId: 'p' }));
+  const out = await makeHandler(deps)(
+    event('Delete', { Call: 'read', Region: 'us-east-1', Names: ['/linkplan/demo/a'] }, { PhysicalResourceId: 'p' }),
+  );
   assert.deepEqual(out, { Status: 'SUCCESS', PhysicalResourceId: 'p' });
   assert.equal(calls.length, 0);
 });
@@ -89,7 +106,10 @@ test('wrong properties fail with what was expected, before any AWS call', async 
     [{ Call: 'read', Region: 'us-east-1', Names: [] }, /Names must be a non-empty list of SSM parameter names/],
     [{ Call: 'read', Region: 'us-east-1', Names: ['/a'], RoleArn: 'role' }, /RoleArn "role" is not an IAM role ARN/],
     [{ Call: 'associate-zone', HostedZoneId: 'Z1', VpcRegion: 'us-east-1' }, /property VpcId is required/],
-    [{ Call: 'delete-everything' }, /unknown Call "delete-everything"; expected one of read, accept-peering, authorize-association, associate-zone/],
+    [
+      { Call: 'delete-everything' },
+      /unknown Call "delete-everything"; expected one of read, accept-peering, authorize-association, associate-zone/,
+    ],
   ];
   for (const [props, reason] of cases) {
     const out = await run(event('Create', props));
@@ -105,7 +125,11 @@ test('accept-peering accepts once, in the peer region', async () => {
   const props = { Call: 'accept-peering', Region: 'ap-southeast-1', AttachmentId: 'tgw-attach-1' };
   assert.equal((await run(event('Create', props))).Status, 'SUCCESS');
   assert.equal((await run(event('Update', props, { OldResourceProperties: props, PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
-  assert.equal((await run(event('Update', { ...props, AttachmentId: 'tgw-attach-2' }, { OldResourceProperties: props, PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
+  assert.equal(
+    (await run(event('Update', { ...props, AttachmentId: 'tgw-attach-2' }, { OldResourceProperties: props, PhysicalResourceId: 'p' })))
+      .Status,
+    'SUCCESS',
+  );
   assert.equal((await run(event('Delete', props, { PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
   assert.deepEqual(calls, [
     ['acceptPeering', 'ap-southeast-1', { TransitGatewayAttachmentId: 'tgw-attach-1' }],
@@ -126,7 +150,10 @@ test('an association authorization is created, and revoked on delete even when a
   const ok = fakeAws();
   assert.equal((await makeHandler(ok.deps)(event('Create', props))).Status, 'SUCCESS');
   assert.equal((await makeHandler(ok.deps)(event('Delete', props, { PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
-  assert.deepEqual(ok.calls, [['createAssociationAuthorization', input], ['deleteAssociationAuthorization', input]]);
+  assert.deepEqual(ok.calls, [
+    ['createAssociationAuthorization', input],
+    ['deleteAssociationAuthorization', input],
+  ]);
   const gone = fakeAws({ errors: { deleteAssociationAuthorization: awsError('VPCAssociationAuthorizationNotFound') } });
   assert.equal((await makeHandler(gone.deps)(event('Delete', props, { PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
   const denied = fakeAws({ errors: { deleteAssociationAuthorization: awsError('AccessDenied') } });
@@ -142,11 +169,24 @@ test('associate-zone associates as the VPC account role and disassociates on del
   assert.equal((await run(event('Create', props))).Status, 'SUCCESS');
   assert.equal((await run(event('Update', props, { OldResourceProperties: props, PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
   assert.equal((await run(event('Delete', props, { PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
-  assert.deepEqual(calls.filter((c) => c[0] !== 'assumeRole'), [['associate', CREDENTIALS, input], ['disassociate', CREDENTIALS, input]]);
+  assert.deepEqual(
+    calls.filter((c) => c[0] !== 'assumeRole'),
+    [
+      ['associate', CREDENTIALS, input],
+      ['disassociate', CREDENTIALS, input],
+    ],
+  );
   assert.ok(calls.filter((c) => c[0] === 'assumeRole').every((c) => c[1].RoleArn === assoc));
   const notThere = fakeAws({ errors: { disassociate: awsError('VPCAssociationNotFound') } });
-  assert.equal((await makeHandler(notThere.deps)(event('Delete', { ...props, RoleArn: undefined }, { PhysicalResourceId: 'p' }))).Status, 'SUCCESS');
-  assert.deepEqual(notThere.calls.map((c) => c[0]), ['disassociate'], 'same account: no role to assume');
+  assert.equal(
+    (await makeHandler(notThere.deps)(event('Delete', { ...props, RoleArn: undefined }, { PhysicalResourceId: 'p' }))).Status,
+    'SUCCESS',
+  );
+  assert.deepEqual(
+    notThere.calls.map((c) => c[0]),
+    ['disassociate'],
+    'same account: no role to assume',
+  );
 });
 
 test('the reply carries the request fields and goes to the ResponseURL', async () => {
@@ -154,20 +194,40 @@ test('the reply carries the request fields and goes to the ResponseURL', async (
   const handle = async () => ({ Status: 'SUCCESS', PhysicalResourceId: 'p', Data: { V0: 'tgw-1' } });
   const out = await reply(event('Create', { Call: 'read' }), handle, 60000, async (url, text) => puts.push([url, JSON.parse(text)]));
   assert.equal(out.Status, 'SUCCESS');
-  assert.deepEqual(puts, [['https://example.invalid/reply', {
-    Status: 'SUCCESS', PhysicalResourceId: 'p', StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/demo/guid', RequestId: 'req-1', LogicalResourceId: 'ReadsNetwork', Data: { V0: 'tgw-1' },
-  }]]);
+  assert.deepEqual(puts, [
+    [
+      'https://example.invalid/reply',
+      {
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'p',
+        StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/demo/guid',
+        RequestId: 'req-1',
+        LogicalResourceId: 'ReadsNetwork',
+        Data: { V0: 'tgw-1' },
+      },
+    ],
+  ]);
 });
 
 test('a reply is sent even when the handler throws or outlives the function', async () => {
   const puts = [];
   const put = async (url, text) => puts.push(JSON.parse(text));
-  await reply(event('Create', { Call: 'read' }), async () => { throw new Error('bug'); }, 60000, put);
+  await reply(
+    event('Create', { Call: 'read' }),
+    async () => {
+      throw new Error('bug');
+    },
+    60000,
+    put,
+  );
   await reply(event('Create', { Call: 'read' }), () => new Promise(() => {}), 5010, put);
-  assert.deepEqual(puts.map((p) => [p.Status, p.Reason]), [
-    ['FAILED', 'Linkplan: bug'],
-    ['FAILED', 'Linkplan: the call did not finish before the function timed out'],
-  ]);
+  assert.deepEqual(
+    puts.map((p) => [p.Status, p.Reason]),
+    [
+      ['FAILED', 'Linkplan: bug'],
+      ['FAILED', 'Linkplan: the call did not finish before the function timed out'],
+    ],
+  );
 });
 
 test('a reply that does not get through is sent again, three times at most', async () => {

@@ -36,5 +36,9 @@ test('a stack reads up to 32 values per read resource from one producer, and a s
   // across accounts the read assumes the producer's reader role; same account, it does not
   const mlRead = reads.find(([, r]) => r.Properties.Names.length === 1)[1];
   assert.match(mlRead.Properties.RoleArn, /^arn:aws:iam::111111111111:role\/bedrock-privatelink-ml-us-east-1-reader$/);
-  assert.ok(reads.filter(([, r]) => r.Properties.Names.length > 1).every(([, r]) => r.Properties.RoleArn === undefined && r.Properties.Region === 'us-east-1'));
+  assert.ok(
+    reads
+      .filter(([, r]) => r.Properties.Names.length > 1)
+      .every(([, r]) => r.Properties.RoleArn === undefined && r.Properties.Region === 'us-east-1'),
+  );
 });

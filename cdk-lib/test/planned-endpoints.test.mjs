@@ -28,9 +28,14 @@ test('hub endpoints: private DNS off, SG admits exactly the planned consumers', 
     ServiceName: 'com.amazonaws.us-east-1.sts',
     VpcEndpointType: 'Interface',
     PrivateDnsEnabled: false,
-    PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } } })] }),
+    PolicyDocument: Match.objectLike({
+      Statement: [Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } } })],
+    }),
   });
-  const planned = topology.plan.endpoints.find((e) => e.id === 'app-use1/sts').securityGroup.ingress.map((i) => i.cidr).sort();
+  const planned = topology.plan.endpoints
+    .find((e) => e.id === 'app-use1/sts')
+    .securityGroup.ingress.map((i) => i.cidr)
+    .sort();
   const rules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
     .filter((r) => r.Properties.Description === 'planned consumer of app-use1/sts')
     .map((r) => [r.Properties.CidrIp, r.Properties.FromPort, r.Properties.ToPort, r.Properties.IpProtocol]);
@@ -41,7 +46,10 @@ test('hub endpoints: private DNS off, SG admits exactly the planned consumers', 
 
 test('local endpoints keep private DNS on; gateway endpoints go in the route tables', () => {
   const ml = build('examples/bedrock-privatelink/topology.yaml', 'ml-use1');
-  ml.template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.bedrock-runtime', PrivateDnsEnabled: true });
+  ml.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+    ServiceName: 'com.amazonaws.us-east-1.bedrock-runtime',
+    PrivateDnsEnabled: true,
+  });
   const access = build('examples/studio-multi-account/topology.yaml', 'access');
   access.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
     ServiceName: 'com.amazonaws.us-east-1.dynamodb',

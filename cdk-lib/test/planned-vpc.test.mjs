@@ -30,7 +30,9 @@ test('the VPC and its subnets are the planned ones, placed by AZ ID', () => {
   t.resourceCountIs('AWS::EC2::RouteTable', 3); // workload, endpoints, transit
   t.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
   t.hasResourceProperties('AWS::IAM::Role', {
-    AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' } })] }),
+    AssumeRolePolicyDocument: Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' } })],
+    }),
   });
   assert.equal(vpc.subnetIds('transit').length, 2);
   assert.throws(() => vpc.subnetIds('nope'), /has no 'nope' subnets; it has workload, endpoints, transit/);
@@ -38,8 +40,14 @@ test('the VPC and its subnets are the planned ones, placed by AZ ID', () => {
 
 test('a stack in another region or account is refused with the construct path', () => {
   const wrongRegion = new Stack(new App(), 'S', { env: { account: '222222222222', region: 'eu-west-1' } });
-  assert.throws(() => new PlannedVpc(wrongRegion, 'Vpc', { topology, vpcName: 'app-apse1' }), /S\/Vpc: VPC 'app-apse1' is planned in ap-southeast-1, but this stack is in eu-west-1/);
+  assert.throws(
+    () => new PlannedVpc(wrongRegion, 'Vpc', { topology, vpcName: 'app-apse1' }),
+    /S\/Vpc: VPC 'app-apse1' is planned in ap-southeast-1, but this stack is in eu-west-1/,
+  );
   const wrongAccount = new Stack(new App(), 'S', { env: { account: '999999999999', region: 'ap-southeast-1' } });
   assert.throws(() => new PlannedVpc(wrongAccount, 'Vpc', { topology, vpcName: 'app-apse1' }), /planned in account 222222222222/);
-  assert.throws(() => new PlannedVpc(stackFor('app-apse1'), 'Vpc', { topology, vpcName: 'app-apse2' }), /not in topology 'bedrock-privatelink'; expected one of/);
+  assert.throws(
+    () => new PlannedVpc(stackFor('app-apse1'), 'Vpc', { topology, vpcName: 'app-apse2' }),
+    /not in topology 'bedrock-privatelink'; expected one of/,
+  );
 });

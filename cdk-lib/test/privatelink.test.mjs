@@ -16,7 +16,11 @@ const assembly = app.synth(); // cdk-nag runs here
 test('the producer: internal NLB in the workload subnets, acceptance required, only the consumer account allowed', () => {
   const t = Template.fromStack(stacks.stackFor('producer', 'eu-west-1', 'spoke'));
   const workload = topology.plan.vpcs.provider.subnets.filter((s) => s.tier === 'workload').map((s) => s.cidr);
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internal', Subnets: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('Subnetworkloadeuw1az1') })]) });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    Type: 'network',
+    Scheme: 'internal',
+    Subnets: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('Subnetworkloadeuw1az1') })]),
+  });
   assert.equal(workload.length, 2);
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'TCP', Port: 443 });
   t.hasResourceProperties('AWS::EC2::VPCEndpointService', { AcceptanceRequired: true });
@@ -39,15 +43,28 @@ test('the consumer: an endpoint to the published service name, private DNS off, 
     GroupDescription: 'partner-api/consumer: port 443 from the planned workloads only',
     SecurityGroupIngress: ingress.map((i) => Match.objectLike({ CidrIp: i.cidr, FromPort: 443, ToPort: 443 })),
   });
-  assert.deepEqual(stacks.stacks.map((s) => [s.stack.stackName, s.wave]), [['privatelink-service-producer-eu-west-1-spoke', 1], ['privatelink-service-consumer-eu-west-1-spoke', 2]]);
+  assert.deepEqual(
+    stacks.stacks.map((s) => [s.stack.stackName, s.wave]),
+    [
+      ['privatelink-service-producer-eu-west-1-spoke', 1],
+      ['privatelink-service-consumer-eu-west-1-spoke', 2],
+    ],
+  );
 });
 
 test('acceptance off is built as asked, with the LP050 warning as an annotation', () => {
-  const text = require('node:fs').readFileSync(new URL('../../examples/privatelink-service/topology.yaml', import.meta.url), 'utf8').replace('acceptanceRequired: true', 'acceptanceRequired: false');
+  const text = require('node:fs')
+    .readFileSync(new URL('../../examples/privatelink-service/topology.yaml', import.meta.url), 'utf8')
+    .replace('acceptanceRequired: true', 'acceptanceRequired: false');
   const open = Topology.fromString(text);
-  assert.deepEqual(open.warnings.map((w) => w.code), ['LP050']);
+  assert.deepEqual(
+    open.warnings.map((w) => w.code),
+    ['LP050'],
+  );
   const built = buildApp(open);
-  Template.fromStack(built.stacks.stackFor('producer', 'eu-west-1', 'spoke')).hasResourceProperties('AWS::EC2::VPCEndpointService', { AcceptanceRequired: false });
+  Template.fromStack(built.stacks.stackFor('producer', 'eu-west-1', 'spoke')).hasResourceProperties('AWS::EC2::VPCEndpointService', {
+    AcceptanceRequired: false,
+  });
 });
 
 test('cfn-lint accepts both stacks', () => {

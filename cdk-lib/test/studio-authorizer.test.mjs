@@ -82,7 +82,7 @@ test('allows the right user on exactly the method ARN, with the user in the cont
   assert.equal(logs[0].decision, 'Allow');
 });
 
-test('denies a valid token used on another user\'s path', async () => {
+test("denies a valid token used on another user's path", async () => {
   const { handler, logs } = setup();
   const wrongArn = ARN.replace(/alice$/, 'bob');
   const result = await handler(event(token(accessClaims('alice')), 'bob'));
@@ -166,6 +166,7 @@ test('denies a wrong audience, in client_id or aud', async () => {
 
 test('accepts a Cognito ID token (aud, cognito:username)', async () => {
   const { handler } = setup();
+  // eslint-disable-next-line no-unused-vars -- dropped from the access token's claims
   const { client_id, username, ...rest } = accessClaims('alice');
   const result = await handler(event(token({ ...rest, token_use: 'id', aud: CLIENT_ID, 'cognito:username': 'alice' })));
   assertDecision(result, 'Allow');

@@ -6,7 +6,14 @@ import { makeHandler, roleSessionName } from '../lambda/studio-presign/index.mjs
 const ROLE_A = 'arn:aws:iam::222222222222:role/linkplan-studio-presign-lob-a';
 const ROLE_B = 'arn:aws:iam::333333333333:role/linkplan-studio-presign-lob-b';
 const DOMAINS = {
-  alice: { lob: 'lob-a', accountId: '222222222222', region: 'us-east-1', domainId: 'd-aaaa1111', domainName: 'studio-lob-a', roleArn: ROLE_A },
+  alice: {
+    lob: 'lob-a',
+    accountId: '222222222222',
+    region: 'us-east-1',
+    domainId: 'd-aaaa1111',
+    domainName: 'studio-lob-a',
+    roleArn: ROLE_A,
+  },
   bob: { lob: 'lob-b', accountId: '333333333333', region: 'eu-west-1', domainId: null, domainName: 'studio-lob-b', roleArn: ROLE_B },
 };
 const env = { DOMAINS: JSON.stringify(DOMAINS), TTL_SECONDS: '60', STS_REGION: 'us-east-1' };
@@ -54,11 +61,13 @@ test('redirects to the presigned URL of the planned domain, through the LOB role
   assert.deepEqual(response, { statusCode: 302, headers: { Location: URL_A, 'Cache-Control': 'no-store' }, body: '' });
   assert.deepEqual(calls.assumeRole, [{ RoleArn: ROLE_A, RoleSessionName: 'portal-alice', DurationSeconds: 900 }]);
   assert.equal(calls.listDomains.length, 0);
-  assert.deepEqual(calls.presign, [{
-    credentials: CREDENTIALS,
-    region: 'us-east-1',
-    input: { DomainId: 'd-aaaa1111', UserProfileName: 'alice', ExpiresInSeconds: 60, SessionExpirationDurationInSeconds: 43200 },
-  }]);
+  assert.deepEqual(calls.presign, [
+    {
+      credentials: CREDENTIALS,
+      region: 'us-east-1',
+      input: { DomainId: 'd-aaaa1111', UserProfileName: 'alice', ExpiresInSeconds: 60, SessionExpirationDurationInSeconds: 43200 },
+    },
+  ]);
 });
 
 test('passes SESSION_EXPIRATION_SECONDS through', async () => {
@@ -67,7 +76,7 @@ test('passes SESSION_EXPIRATION_SECONDS through', async () => {
   assert.equal(calls.presign[0].input.SessionExpirationDurationInSeconds, 3600);
 });
 
-test('refuses another user\'s path with 403 and no AWS call', async () => {
+test("refuses another user's path with 403 and no AWS call", async () => {
   const { deps, calls } = fakeAws();
   const response = await makeHandler(deps, env)(event('alice', 'bob'));
   assert.equal(response.statusCode, 403);
@@ -95,7 +104,10 @@ test('an unmapped user gets 404 with a JSON message and no AWS call', async () =
 });
 
 test('an AccessDenied from STS answers 502 naming the LOB, without the AWS message', async () => {
-  const denied = awsError('AccessDenied', `User: arn:aws:sts::111111111111:assumed-role/portal/fn is not authorized to perform: sts:AssumeRole on resource: ${ROLE_A}`);
+  const denied = awsError(
+    'AccessDenied',
+    `User: arn:aws:sts::111111111111:assumed-role/portal/fn is not authorized to perform: sts:AssumeRole on resource: ${ROLE_A}`,
+  );
   const { deps, calls, logs } = fakeAws({ assumeError: denied });
   const response = await makeHandler(deps, env)(event('alice'));
   assert.equal(response.statusCode, 502);
@@ -130,10 +142,13 @@ test('a domain planned by name is found by exact name over all pages, not as the
   assert.equal(response.statusCode, 302);
   assert.equal(response.headers.Location, 'https://d-bbbb2222.studio.eu-west-1.sagemaker.aws/auth?token=fake');
   assert.deepEqual(calls.assumeRole[0].RoleArn, ROLE_B);
-  assert.deepEqual(calls.listDomains.map((c) => [c.region, c.input, c.credentials]), [
-    ['eu-west-1', {}, CREDENTIALS],
-    ['eu-west-1', { NextToken: 'page-2' }, CREDENTIALS],
-  ]);
+  assert.deepEqual(
+    calls.listDomains.map((c) => [c.region, c.input, c.credentials]),
+    [
+      ['eu-west-1', {}, CREDENTIALS],
+      ['eu-west-1', { NextToken: 'page-2' }, CREDENTIALS],
+    ],
+  );
   assert.equal(calls.presign[0].input.DomainId, 'd-bbbb2222');
   assert.equal(calls.presign[0].input.UserProfileName, 'bob');
 });

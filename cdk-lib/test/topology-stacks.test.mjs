@@ -37,7 +37,10 @@ test('one stack per account × region × role, with the plan env, in dependency 
     ['bedrock-privatelink-app-ap-southeast-1-links', '222222222222', 'ap-southeast-1', 4],
     ['bedrock-privatelink-app-us-east-1-links', '222222222222', 'us-east-1', 5],
   ]);
-  assert.match(bedrockApp.stacks.deployOrder(), /^wave 1: bedrock-privatelink-app-us-east-1-network bedrock-privatelink-ml-us-east-1-ml\nwave 2: /);
+  assert.match(
+    bedrockApp.stacks.deployOrder(),
+    /^wave 1: bedrock-privatelink-app-us-east-1-network bedrock-privatelink-ml-us-east-1-ml\nwave 2: /,
+  );
   // CDK stack dependencies carry the same order to `cdk deploy --all`
   const deps = bedrockAssembly.getStackByName('bedrock-privatelink-app-ap-southeast-1-spoke').dependencies.map((d) => d.id);
   assert.ok(deps.includes('bedrock-privatelink-app-ap-southeast-1-network'), deps.join(', '));
@@ -49,8 +52,13 @@ test('every cross-stack value a stack reads is published by the stack it expects
   for (const assembly of [bedrockAssembly, studioAssembly, privatelinkAssembly]) {
     const byEnv = new Map();
     for (const s of assembly.stacks) {
-      const published = Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::SSM::Parameter').map((r) => r.Properties.Name);
-      const readers = Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::IAM::Role').map((r) => r.Properties.RoleName).filter(Boolean);
+      const published = Object.values(s.template.Resources)
+        .filter((r) => r.Type === 'AWS::SSM::Parameter')
+        .map((r) => r.Properties.Name);
+      const readers = Object.values(s.template.Resources)
+        .filter((r) => r.Type === 'AWS::IAM::Role')
+        .map((r) => r.Properties.RoleName)
+        .filter(Boolean);
       byEnv.set(s.stackName, { env: `${s.environment.account}/${s.environment.region}`, published, readers });
     }
     for (const s of assembly.stacks) {
@@ -66,7 +74,8 @@ test('every cross-stack value a stack reads is published by the stack it expects
       const readResources = Object.entries(s.template.Resources).filter(([, r]) => r.Type === 'Custom::LinkplanRead');
       for (const [, r] of readResources) {
         const account = r.Properties.RoleArn ? r.Properties.RoleArn.split(':')[4] : s.environment.account;
-        for (const name of r.Properties.Names) reads.push({ name, env: `${account}/${r.Properties.Region}`, role: r.Properties.RoleArn?.split('/')[1] });
+        for (const name of r.Properties.Names)
+          reads.push({ name, env: `${account}/${r.Properties.Region}`, role: r.Properties.RoleArn?.split('/')[1] });
       }
       // every value taken from a read is one it reads: V<i> with i within its Names
       const sizes = new Map(readResources.map(([id, r]) => [id, r.Properties.Names.length]));
@@ -95,12 +104,17 @@ test('every cross-stack value a stack reads is published by the stack it expects
 test('NetworkHub: transit gateway without default tables, shared by RAM, resolver endpoints and shared rules (studio)', () => {
   const t = tpl(studioApp.stacks, 'shared', 'us-east-1', 'network');
   t.hasResourceProperties('AWS::EC2::TransitGateway', {
-    DefaultRouteTableAssociation: 'disable', DefaultRouteTablePropagation: 'disable', AutoAcceptSharedAttachments: 'enable', AmazonSideAsn: Match.anyValue(),
+    DefaultRouteTableAssociation: 'disable',
+    DefaultRouteTablePropagation: 'disable',
+    AutoAcceptSharedAttachments: 'enable',
+    AmazonSideAsn: Match.anyValue(),
   });
   t.hasResourceProperties('AWS::RAM::ResourceShare', {
     AllowExternalPrincipals: false,
     Principals: ['222222222222', '333333333333'],
-    ResourceArns: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp(':111111111111:transit-gateway/$')])]) })],
+    ResourceArns: [
+      Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp(':111111111111:transit-gateway/$')])]) }),
+    ],
   });
   const inbound = studio.plan.dns.resolverEndpoints.find((r) => r.direction === 'inbound');
   t.hasResourceProperties('AWS::Route53Resolver::ResolverEndpoint', {
@@ -108,7 +122,9 @@ test('NetworkHub: transit gateway without default tables, shared by RAM, resolve
     IpAddresses: inbound.ips.map((ip) => Match.objectLike({ Ip: ip })),
   });
   t.hasResourceProperties('AWS::Route53Resolver::ResolverRule', {
-    DomainName: 'api.sagemaker.us-east-1.amazonaws.com', RuleType: 'FORWARD', TargetIps: inbound.ips.map((ip) => ({ Ip: ip, Port: '53' })),
+    DomainName: 'api.sagemaker.us-east-1.amazonaws.com',
+    RuleType: 'FORWARD',
+    TargetIps: inbound.ips.map((ip) => ({ Ip: ip, Port: '53' })),
   });
   // the outbound endpoint may send DNS to the inbound IPs only
   t.hasResourceProperties('AWS::EC2::SecurityGroup', {
@@ -123,9 +139,14 @@ test('NetworkHub: transit gateway without default tables, shared by RAM, resolve
 test('NetworkHub: private zones with alias records to the hub endpoints, a Profile holding them (bedrock)', () => {
   const hub = tpl(bedrockApp.stacks, 'app', 'us-east-1', 'network');
   hub.resourceCountIs('AWS::Route53::HostedZone', 3);
-  hub.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'sts.us-east-1.amazonaws.com', VPCs: [Match.objectLike({ VPCRegion: 'us-east-1' })] });
+  hub.hasResourceProperties('AWS::Route53::HostedZone', {
+    Name: 'sts.us-east-1.amazonaws.com',
+    VPCs: [Match.objectLike({ VPCRegion: 'us-east-1' })],
+  });
   hub.hasResourceProperties('AWS::Route53::RecordSet', {
-    Name: 'sts.us-east-1.amazonaws.com', Type: 'A', AliasTarget: Match.objectLike({ DNSName: Match.objectLike({ 'Fn::Select': Match.anyValue() }) }),
+    Name: 'sts.us-east-1.amazonaws.com',
+    Type: 'A',
+    AliasTarget: Match.objectLike({ DNSName: Match.objectLike({ 'Fn::Select': Match.anyValue() }) }),
   });
   hub.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.sts', PrivateDnsEnabled: false });
   const apse1 = tpl(bedrockApp.stacks, 'app', 'ap-southeast-1', 'network');
@@ -138,19 +159,39 @@ test('AppSpokeVpc: attachment in the transit subnets, routes to the TGW in every
   const transit = bedrock.plan.vpcs['app-apse1'].subnets.filter((s) => s.tier === 'transit').map((s) => s.cidr);
   const subnets = Object.values(t.findResources('AWS::EC2::Subnet')).filter((s) => transit.includes(s.Properties.CidrBlock));
   assert.equal(subnets.length, transit.length);
-  t.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: { Ref: Match.stringLikeRegexp('Readtgwapsoutheast1id') } });
+  t.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', {
+    TransitGatewayId: { Ref: Match.stringLikeRegexp('Readtgwapsoutheast1id') },
+  });
   const routes = Object.values(t.findResources('AWS::EC2::Route'));
   assert.equal(routes.length, 3, 'one route per tier route table');
   assert.ok(routes.every((r) => r.Properties.DestinationCidrBlock === '10.10.0.0/16' && r.DependsOn?.length));
   t.hasResourceProperties('AWS::Route53Profiles::ProfileAssociation', { ProfileId: { Ref: Match.stringLikeRegexp('Readprofileapp') } });
-  t.hasResourceProperties('AWS::SageMaker::NotebookInstance', { DirectInternetAccess: 'Disabled', RootAccess: 'Disabled', KmsKeyId: Match.anyValue() });
+  t.hasResourceProperties('AWS::SageMaker::NotebookInstance', {
+    DirectInternetAccess: 'Disabled',
+    RootAccess: 'Disabled',
+    KmsKeyId: Match.anyValue(),
+  });
   const invoker = bedrock.plan.iam.roles.find((r) => r.id === 'bedrock/invoker');
-  t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { INVOKER_ROLE_ARN: invoker.arn, TARGET_REGION: 'us-east-1', FUNCTION_ARN: Match.stringLikeRegexp(':function:bedrock-privatelink-bedrock-stream$') } } });
+  t.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: {
+      Variables: {
+        INVOKER_ROLE_ARN: invoker.arn,
+        TARGET_REGION: 'us-east-1',
+        FUNCTION_ARN: Match.stringLikeRegexp(':function:bedrock-privatelink-bedrock-stream$'),
+      },
+    },
+  });
   t.hasResourceProperties('AWS::IAM::Role', {
     Policies: [
-      { PolicyName: 'invoke', PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: invoker.arn })] }) },
+      {
+        PolicyName: 'invoke',
+        PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: invoker.arn })] }),
+      },
       // logs, ENIs and the notebook's key; nothing else may be assumed
-      { PolicyName: 'run', PolicyDocument: Match.objectLike({ Statement: Match.not(Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole' })])) }) },
+      {
+        PolicyName: 'run',
+        PolicyDocument: Match.objectLike({ Statement: Match.not(Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole' })])) }),
+      },
     ],
   });
 });
@@ -159,11 +200,15 @@ test('NetworkLinks: planned TGW route tables, associations, propagations, peerin
   const requester = tpl(bedrockApp.stacks, 'app', 'ap-southeast-1', 'links');
   requester.hasResourceProperties('AWS::EC2::TransitGatewayPeeringAttachment', { PeerRegion: 'us-east-1', PeerAccountId: '222222222222' });
   requester.hasResourceProperties('Custom::LinkplanPeeringAcceptance', {
-    Call: 'accept-peering', Region: 'us-east-1', AttachmentId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Peering'), 'TransitGatewayAttachmentId'] },
+    Call: 'accept-peering',
+    Region: 'us-east-1',
+    AttachmentId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Peering'), 'TransitGatewayAttachmentId'] },
   });
   // the acceptance's permission names that attachment, in a policy only the acceptance waits for
   const [acceptId] = Object.keys(requester.findResources('Custom::LinkplanPeeringAcceptance'));
-  const policies = requester.findResources('AWS::IAM::Policy', { Properties: { PolicyDocument: { Statement: [Match.objectLike({ Action: 'ec2:AcceptTransitGatewayPeeringAttachment' })] } } });
+  const policies = requester.findResources('AWS::IAM::Policy', {
+    Properties: { PolicyDocument: { Statement: [Match.objectLike({ Action: 'ec2:AcceptTransitGatewayPeeringAttachment' })] } },
+  });
   assert.equal(Object.keys(policies).length, 1);
   assert.ok(requester.toJSON().Resources[acceptId].DependsOn.includes(Object.keys(policies)[0]));
   const tgw = bedrock.plan.routing.transitGateways.find((x) => x.id === 'tgw/ap-southeast-1');
@@ -189,13 +234,25 @@ test('NetworkHub and NetworkLinks refuse an account the topology does not name, 
 });
 
 test('workloads are refused where the plan does not prove their path, or for unknown VPCs', () => {
-  assert.throws(() => buildApp(bedrock, { workloads: { nope: { function: true } } }), /workloads are given for VPC 'nope', which is not in topology/);
-  assert.throws(() => buildApp(bedrock, { workloads: { 'app-use1': { function: true } } }), /workloads run in application \(spoke\) VPCs; 'app-use1' is a hub VPC/);
+  assert.throws(
+    () => buildApp(bedrock, { workloads: { nope: { function: true } } }),
+    /workloads are given for VPC 'nope', which is not in topology/,
+  );
+  assert.throws(
+    () => buildApp(bedrock, { workloads: { 'app-use1': { function: true } } }),
+    /workloads run in application \(spoke\) VPCs; 'app-use1' is a hub VPC/,
+  );
   // the Singapore workload no longer needs Lambda in us-east-1: the client function would not reach it
-  const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8').replace('needs: [sts@us-east-1, lambda@us-east-1]', 'needs: [sts@us-east-1]');
+  const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8').replace(
+    'needs: [sts@us-east-1, lambda@us-east-1]',
+    'needs: [sts@us-east-1]',
+  );
   assert.ok(text.includes('needs: [sts@us-east-1]\n'));
   const narrowed = Topology.fromString(text);
-  assert.throws(() => buildApp(narrowed, { workloads }), /no workload of 'app-apse1' is proven to reach lambda in us-east-1; add `needs: \[lambda@us-east-1\]`/);
+  assert.throws(
+    () => buildApp(narrowed, { workloads }),
+    /no workload of 'app-apse1' is proven to reach lambda in us-east-1; add `needs: \[lambda@us-east-1\]`/,
+  );
 });
 
 test('cdk-nag found nothing unacknowledged and cfn-lint accepts every template of both examples', () => {
@@ -228,7 +285,10 @@ dns: { mode: profile }
 });
 
 test('association mode: the zone owner authorizes, then associates other accounts\u2019 VPCs through their associator role', () => {
-  const text = readFileSync(join(root, 'examples/studio-multi-account/topology.yaml'), 'utf8').replace(/dns:\n  mode: resolver\n  onPremises: \{ cidrs: \[192.168.10.0\/24\] \}/, 'dns:\n  mode: association');
+  const text = readFileSync(join(root, 'examples/studio-multi-account/topology.yaml'), 'utf8').replace(
+    /dns:\n {2}mode: resolver\n {2}onPremises: \{ cidrs: \[192.168.10.0\/24\] \}/,
+    'dns:\n  mode: association',
+  );
   assert.ok(text.includes('mode: association'));
   const assoc = Topology.fromString(text);
   const { app, stacks } = buildApp(assoc);
@@ -240,15 +300,26 @@ test('association mode: the zone owner authorizes, then associates other account
     const [id, attr] = value['Fn::GetAtt'];
     return json[id].Properties.Names[Number(attr.slice(1))];
   };
-  const lobA = Object.entries(json).filter(([, r]) => r.Type.startsWith('Custom::Linkplan') && r.Properties.VpcId && readOf(r.Properties.VpcId) === '/linkplan/studio-multi-account/vpc/lob-a/id');
+  const lobA = Object.entries(json).filter(
+    ([, r]) =>
+      r.Type.startsWith('Custom::Linkplan') &&
+      r.Properties.VpcId &&
+      readOf(r.Properties.VpcId) === '/linkplan/studio-multi-account/vpc/lob-a/id',
+  );
   const authorize = lobA.find(([, r]) => r.Type === 'Custom::LinkplanZoneAuthorization');
   const associate = lobA.find(([, r]) => r.Type === 'Custom::LinkplanZoneAssociation');
   assert.ok(authorize, 'authorized');
-  assert.equal(associate?.[1].Properties.RoleArn, 'arn:aws:iam::222222222222:role/studio-multi-account-zone-assoc-spoke-us-east-1', 'associated through the role');
+  assert.equal(
+    associate?.[1].Properties.RoleArn,
+    'arn:aws:iam::222222222222:role/studio-multi-account-zone-assoc-spoke-us-east-1',
+    'associated through the role',
+  );
   assert.ok(associate[1].DependsOn.includes(authorize[0]), 'after the authorization');
   Template.fromStack(stacks.stackFor('lob-a', 'us-east-1', 'spoke')).hasResourceProperties('AWS::IAM::Role', {
     RoleName: 'studio-multi-account-zone-assoc-spoke-us-east-1',
-    AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { AWS: ['arn:aws:iam::111111111111:root'] } })] }),
+    AssumeRolePolicyDocument: Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: ['arn:aws:iam::111111111111:root'] } })],
+    }),
   });
   cfnLint(assembly, 'association');
 });

@@ -34,7 +34,9 @@ test('fromFile returns the plan of the core', () => {
 });
 
 test('an invalid topology throws one error listing every finding as the CLI prints them', () => {
-  const file = scratch(example.replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.1/16').replace('region: ap-southeast-1', 'region: ap-southeast-9'));
+  const file = scratch(
+    example.replace('cidr: 10.10.0.0/16', 'cidr: 10.10.0.1/16').replace('region: ap-southeast-1', 'region: ap-southeast-9'),
+  );
   assert.throws(
     () => Topology.fromFile(file),
     (e) => {
@@ -56,14 +58,19 @@ test('the lock beside the file is honoured and warnings become annotations', () 
   const app = new App();
   const stack = new Stack(app, 'S');
   t.annotate(stack);
-  Annotations.fromStack(stack).hasWarning('/S', Match.stringLikeRegexp('LP027 .*topology.yaml:\\d+:\\d+: VPC `app-apse1` is not in the lock file yet'));
+  Annotations.fromStack(stack).hasWarning(
+    '/S',
+    Match.stringLikeRegexp('LP027 .*topology.yaml:\\d+:\\d+: VPC `app-apse1` is not in the lock file yet'),
+  );
 });
 
 test('a corrupt lock is an error and an explicit missing lock is refused', () => {
   assert.throws(() => Topology.fromFile(scratch(example, '{ "lockVersion": 1,')), /LP002/);
   assert.throws(() => Topology.fromFile(examplePath, { lockFile: '/nonexistent/x.lock.json' }), /does not exist/);
   // a missing topology file is named, not a bare ENOENT
-  assert.throws(() => Topology.fromFile('/nonexistent/topology.yaml'), { message: 'cannot read the topology file /nonexistent/topology.yaml: no such file' });
+  assert.throws(() => Topology.fromFile('/nonexistent/topology.yaml'), {
+    message: 'cannot read the topology file /nonexistent/topology.yaml: no such file',
+  });
 });
 
 test('fromString reports the file name it is given', () => {

@@ -12,7 +12,9 @@ const { App, Stack, Validations } = require('aws-cdk-lib');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const { AwsSolutionsChecks } = require('cdk-nag');
 
-const topologies = ['bedrock-privatelink', 'studio-multi-account'].map((name) => Topology.fromFile(join(root, `examples/${name}/topology.yaml`)));
+const topologies = ['bedrock-privatelink', 'studio-multi-account'].map((name) =>
+  Topology.fromFile(join(root, `examples/${name}/topology.yaml`)),
+);
 
 /** One stack per planned VPC of both examples, each in its account and region, checked by
  * cdk-nag's AwsSolutions pack (cdk-nag 3: a CDK policy-validation plugin,

@@ -32,7 +32,10 @@ export function makeHandler(deps, env = process.env) {
     for await (const item of response.EventStream) {
       if (item.PayloadChunk?.Payload) text += decoder.decode(item.PayloadChunk.Payload, { stream: true });
       if (item.InvokeComplete?.ErrorCode) {
-        return { statusCode: 502, body: `the Bedrock function failed: ${item.InvokeComplete.ErrorCode} ${item.InvokeComplete.ErrorDetails ?? ''}`.trim() };
+        return {
+          statusCode: 502,
+          body: `the Bedrock function failed: ${item.InvokeComplete.ErrorCode} ${item.InvokeComplete.ErrorDetails ?? ''}`.trim(),
+        };
       }
     }
     text += decoder.decode();

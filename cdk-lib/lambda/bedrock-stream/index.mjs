@@ -36,11 +36,14 @@ export function chunkText(payload) {
  * InvokeModelWithResponseStream command.
  */
 export function makeHandler(deps, env = process.env) {
-  const allowed = (env.ALLOWED_MODELS ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const allowed = (env.ALLOWED_MODELS ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   return async (event, responseStream) => {
     const write = (text) => responseStream.write(text);
     try {
-      const request = typeof event?.body === 'string' ? JSON.parse(event.body) : event ?? {};
+      const request = typeof event?.body === 'string' ? JSON.parse(event.body) : (event ?? {});
       const prompt = request.prompt;
       if (typeof prompt !== 'string' || prompt.length === 0) {
         throw new RequestError('`prompt` (a non-empty string) is required');

@@ -49,7 +49,8 @@ function region(props) {
 function roleArn(props) {
   const value = props?.RoleArn;
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(value)) throw new CallError(`RoleArn ${JSON.stringify(value)} is not an IAM role ARN`);
+  if (typeof value !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(value))
+    throw new CallError(`RoleArn ${JSON.stringify(value)} is not an IAM role ARN`);
   return value;
 }
 
@@ -100,7 +101,9 @@ export function makeHandler(deps) {
         throw new CallError(`not published in ${where}: ${missing.join(', ')} (deploy the stack that publishes them first)`);
       }
       const data = {};
-      names.forEach((n, i) => { data[`V${i}`] = values.get(n); });
+      names.forEach((n, i) => {
+        data[`V${i}`] = values.get(n);
+      });
       return { data };
     },
 
@@ -157,7 +160,11 @@ export function makeHandler(deps) {
       return { Status: 'SUCCESS', PhysicalResourceId: physicalId, ...(data ? { Data: data } : {}) };
     } catch (error) {
       const what = error instanceof CallError ? error.message : `${error?.name ?? 'Error'}: ${error?.message ?? error}`;
-      return { Status: 'FAILED', PhysicalResourceId: physicalId, Reason: `Linkplan ${props.Call ?? 'call'} (${event.LogicalResourceId}): ${what}`.slice(0, 1000) };
+      return {
+        Status: 'FAILED',
+        PhysicalResourceId: physicalId,
+        Reason: `Linkplan ${props.Call ?? 'call'} (${event.LogicalResourceId}): ${what}`.slice(0, 1000),
+      };
     }
   };
 }
@@ -189,7 +196,9 @@ async function send(url, text) {
   await new Promise((resolve, reject) => {
     const req = request(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(text) } }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode >= 200 && res.statusCode < 300 ? resolve() : reject(new Error(`reply refused: HTTP ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode >= 200 && res.statusCode < 300 ? resolve() : reject(new Error(`reply refused: HTTP ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end(text);
@@ -203,29 +212,42 @@ async function send(url, text) {
  */
 export function sdkDeps(env) {
   let loaded;
-  const load = () => (loaded ??= (async () => {
-    const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-    const { SSMClient, GetParametersCommand } = await import('@aws-sdk/client-ssm');
-    const { EC2Client, AcceptTransitGatewayPeeringAttachmentCommand } = await import('@aws-sdk/client-ec2');
-    const r53 = await import('@aws-sdk/client-route-53');
-    const home = env.AWS_REGION;
-    const sts = new STSClient({ region: home });
-    const asCredentials = (c) => c && { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-    // Route 53 is global: its API is served from us-east-1 in the aws partition
-    const route53 = (c) => new r53.Route53Client({ region: 'us-east-1', credentials: asCredentials(c) });
-    return {
-      assumeRole: (input) => sts.send(new AssumeRoleCommand(input)),
-      getParameters: (region, c, input) => new SSMClient({ region, credentials: asCredentials(c) }).send(new GetParametersCommand(input)),
-      acceptPeering: (region, input) => new EC2Client({ region }).send(new AcceptTransitGatewayPeeringAttachmentCommand(input)),
-      createAssociationAuthorization: (input) => route53().send(new r53.CreateVPCAssociationAuthorizationCommand(input)),
-      deleteAssociationAuthorization: (input) => route53().send(new r53.DeleteVPCAssociationAuthorizationCommand(input)),
-      associate: (c, input) => route53(c).send(new r53.AssociateVPCWithHostedZoneCommand(input)),
-      disassociate: (c, input) => route53(c).send(new r53.DisassociateVPCFromHostedZoneCommand(input)),
-    };
-  })());
-  const lazy = (name) => async (...args) => (await load())[name](...args);
+  const load = () =>
+    (loaded ??= (async () => {
+      const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+      const { SSMClient, GetParametersCommand } = await import('@aws-sdk/client-ssm');
+      const { EC2Client, AcceptTransitGatewayPeeringAttachmentCommand } = await import('@aws-sdk/client-ec2');
+      const r53 = await import('@aws-sdk/client-route-53');
+      const home = env.AWS_REGION;
+      const sts = new STSClient({ region: home });
+      const asCredentials = (c) =>
+        c && { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      // Route 53 is global: its API is served from us-east-1 in the aws partition
+      const route53 = (c) => new r53.Route53Client({ region: 'us-east-1', credentials: asCredentials(c) });
+      return {
+        assumeRole: (input) => sts.send(new AssumeRoleCommand(input)),
+        getParameters: (region, c, input) => new SSMClient({ region, credentials: asCredentials(c) }).send(new GetParametersCommand(input)),
+        acceptPeering: (region, input) => new EC2Client({ region }).send(new AcceptTransitGatewayPeeringAttachmentCommand(input)),
+        createAssociationAuthorization: (input) => route53().send(new r53.CreateVPCAssociationAuthorizationCommand(input)),
+        deleteAssociationAuthorization: (input) => route53().send(new r53.DeleteVPCAssociationAuthorizationCommand(input)),
+        associate: (c, input) => route53(c).send(new r53.AssociateVPCWithHostedZoneCommand(input)),
+        disassociate: (c, input) => route53(c).send(new r53.DisassociateVPCFromHostedZoneCommand(input)),
+      };
+    })());
+  const lazy =
+    (name) =>
+    async (...args) =>
+      (await load())[name](...args);
   return Object.fromEntries(
-    ['assumeRole', 'getParameters', 'acceptPeering', 'createAssociationAuthorization', 'deleteAssociationAuthorization', 'associate', 'disassociate'].map((n) => [n, lazy(n)]),
+    [
+      'assumeRole',
+      'getParameters',
+      'acceptPeering',
+      'createAssociationAuthorization',
+      'deleteAssociationAuthorization',
+      'associate',
+      'disassociate',
+    ].map((n) => [n, lazy(n)]),
   );
 }
 
@@ -237,7 +259,12 @@ export async function reply(event, handle, remainingMs, put = send, retryDelayMs
   let timer;
   const deadline = new Promise((resolve) => {
     timer = setTimeout(
-      () => resolve({ Status: 'FAILED', PhysicalResourceId: event.PhysicalResourceId ?? `linkplan-timeout-${event.LogicalResourceId}`, Reason: 'Linkplan: the call did not finish before the function timed out' }),
+      () =>
+        resolve({
+          Status: 'FAILED',
+          PhysicalResourceId: event.PhysicalResourceId ?? `linkplan-timeout-${event.LogicalResourceId}`,
+          Reason: 'Linkplan: the call did not finish before the function timed out',
+        }),
       Math.max(0, remainingMs - 5000),
     );
   });
@@ -245,13 +272,25 @@ export async function reply(event, handle, remainingMs, put = send, retryDelayMs
   try {
     result = await Promise.race([handle(event), deadline]);
   } catch (error) {
-    result = { Status: 'FAILED', PhysicalResourceId: event.PhysicalResourceId ?? `linkplan-error-${event.LogicalResourceId}`, Reason: `Linkplan: ${error?.message ?? error}` };
+    result = {
+      Status: 'FAILED',
+      PhysicalResourceId: event.PhysicalResourceId ?? `linkplan-error-${event.LogicalResourceId}`,
+      Reason: `Linkplan: ${error?.message ?? error}`,
+    };
   } finally {
     clearTimeout(timer);
   }
   const text = responseBody(event, result);
   const body = JSON.parse(text);
-  console.log(JSON.stringify({ request: event.RequestType, resource: event.LogicalResourceId, call: event.ResourceProperties?.Call, status: body.Status, reason: body.Reason }));
+  console.log(
+    JSON.stringify({
+      request: event.RequestType,
+      resource: event.LogicalResourceId,
+      call: event.ResourceProperties?.Call,
+      status: body.Status,
+      reason: body.Reason,
+    }),
+  );
   // a lost reply leaves the stack waiting an hour: try again before giving up
   for (let attempt = 1; ; attempt++) {
     try {

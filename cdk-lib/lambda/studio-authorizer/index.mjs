@@ -110,7 +110,10 @@ export function makeHandler(deps, env = process.env) {
   if (typeof issuer !== 'string' || !issuer.startsWith('https://')) {
     throw new Error(`ISSUER must be the issuer's https URL, got ${JSON.stringify(issuer)}`);
   }
-  const audiences = (env.AUDIENCE ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const audiences = (env.AUDIENCE ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (audiences.length === 0) throw new Error('AUDIENCE (the app client ID) is required');
   const usernameClaims = [...new Set([env.USERNAME_CLAIM || 'cognito:username', 'username', 'sub'])];
   const now = deps.now ?? Date.now;
@@ -127,7 +130,7 @@ export function makeHandler(deps, env = process.env) {
     const key = await keys.get(header.kid, now());
     if (!key) throw new TokenError(`unknown kid ${JSON.stringify(header.kid)}`);
     checkKeyFits(key, header.alg, alg);
-    let valid = false;
+    let valid;
     try {
       if (alg.signatureBytes && signature.length !== alg.signatureBytes) throw new Error('length');
       // JWS carries ECDSA signatures as raw r||s, not DER

@@ -150,16 +150,24 @@ export function makeHandler(deps, env = process.env) {
           SessionExpirationDurationInSeconds: sessionSeconds,
         }),
       );
-      if (typeof presigned?.AuthorizedUrl !== 'string') throw new UpstreamError('presign', { name: 'NoUrl', message: 'no AuthorizedUrl in the answer' });
+      if (typeof presigned?.AuthorizedUrl !== 'string')
+        throw new UpstreamError('presign', { name: 'NoUrl', message: 'no AuthorizedUrl in the answer' });
       log(JSON.stringify({ user, lob: entry.lob, accountId: entry.accountId, domainId, outcome: 'redirect' }));
       return { statusCode: 302, headers: { Location: presigned.AuthorizedUrl, 'Cache-Control': 'no-store' }, body: '' };
     } catch (err) {
       // the AWS message names roles and accounts: it goes to the log, the browser gets the LOB and the error code
       const upstream = err instanceof UpstreamError ? err : new UpstreamError('unexpected', err);
-      log(JSON.stringify({
-        user, lob: entry.lob, accountId: entry.accountId, step: upstream.step, code: upstream.code,
-        message: upstream.cause?.message, requestId: upstream.cause?.$metadata?.requestId,
-      }));
+      log(
+        JSON.stringify({
+          user,
+          lob: entry.lob,
+          accountId: entry.accountId,
+          step: upstream.step,
+          code: upstream.code,
+          message: upstream.cause?.message,
+          requestId: upstream.cause?.$metadata?.requestId,
+        }),
+      );
       return json(502, `could not open SageMaker Studio for LOB ${entry.lob} (${upstream.step}: ${upstream.code})`);
     }
   };
@@ -190,28 +198,34 @@ function lastSegment(path) {
  */
 function sdkDeps(env) {
   let loaded;
-  const load = () => (loaded ??= (async () => {
-    const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-    const { SageMakerClient, CreatePresignedDomainUrlCommand, ListDomainsCommand } = await import('@aws-sdk/client-sagemaker');
-    const stsRegion = env.STS_REGION || env.AWS_REGION;
-    const sts = new STSClient({ region: stsRegion, endpoint: `https://sts.${stsRegion}.amazonaws.com` });
-    // one client per assumed session and region (a by-name lookup and the presign share it)
-    const clients = new WeakMap();
-    const sagemaker = (c, region) => {
-      let byRegion = clients.get(c);
-      if (!byRegion) clients.set(c, (byRegion = new Map()));
-      if (!byRegion.has(region)) {
-        const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-        byRegion.set(region, new SageMakerClient({ region, credentials }));
-      }
-      return byRegion.get(region);
-    };
-    return {
-      assumeRole: (input) => sts.send(new AssumeRoleCommand(input)),
-      listDomains: (c, region, input) => sagemaker(c, region).send(new ListDomainsCommand(input)),
-      createPresignedDomainUrl: (c, region, input) => sagemaker(c, region).send(new CreatePresignedDomainUrlCommand(input)),
-    };
-  })());
+  const load = () =>
+    (loaded ??= (async () => {
+      const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+      const { SageMakerClient, CreatePresignedDomainUrlCommand, ListDomainsCommand } = await import('@aws-sdk/client-sagemaker');
+      const stsRegion = env.STS_REGION || env.AWS_REGION;
+      const sts = new STSClient({ region: stsRegion, endpoint: `https://sts.${stsRegion}.amazonaws.com` });
+      // one client per assumed session and region (a by-name lookup and the presign share it)
+      const clients = new WeakMap();
+      const sagemaker = (c, region) => {
+        let byRegion = clients.get(c);
+        if (!byRegion) clients.set(c, (byRegion = new Map()));
+        if (!byRegion.has(region)) {
+          const credentials = {
+            accessKeyId: c.AccessKeyId,
+            secretAccessKey: c.SecretAccessKey,
+            sessionToken: c.SessionToken,
+            expiration: c.Expiration,
+          };
+          byRegion.set(region, new SageMakerClient({ region, credentials }));
+        }
+        return byRegion.get(region);
+      };
+      return {
+        assumeRole: (input) => sts.send(new AssumeRoleCommand(input)),
+        listDomains: (c, region, input) => sagemaker(c, region).send(new ListDomainsCommand(input)),
+        createPresignedDomainUrl: (c, region, input) => sagemaker(c, region).send(new CreatePresignedDomainUrlCommand(input)),
+      };
+    })());
   return {
     assumeRole: async (input) => (await load()).assumeRole(input),
     listDomains: async (c, region, input) => (await load()).listDomains(c, region, input),

@@ -8,8 +8,8 @@
 
 import { CfnResource, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { iamDocument } from './policy';
 import { acknowledgeLogStatement, functionLogGroup, libraryFunction, logStatement } from './vpc-function';
@@ -47,11 +47,21 @@ export class DeployCalls extends Construct {
       description: `Runs the deploy-time calls of this Linkplan stack (${topologyName})`,
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': stack.account } } }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.account } },
+          },
+        ],
       },
       policies: Lazy.any({
         produce: () => [
-          { policyName: 'logs', policyDocument: { Version: '2012-10-17', Statement: [logStatement(this.logGroup.attrArn).toStatementJson()] } },
+          {
+            policyName: 'logs',
+            policyDocument: { Version: '2012-10-17', Statement: [logStatement(this.logGroup.attrArn).toStatementJson()] },
+          },
           ...(this.statements.length > 0 ? [{ policyName: 'calls', policyDocument: document(this.statements) }] : []),
         ],
       }),
@@ -82,7 +92,10 @@ export class DeployCalls extends Construct {
     statements: CallStatement[] = [],
     acknowledgements: Acknowledgement[] = [],
   ): CfnResource {
-    const resource = new CfnResource(scope, id, { type: `Custom::${type}`, properties: { ServiceToken: this.function.attrArn, Call: call, ...properties } });
+    const resource = new CfnResource(scope, id, {
+      type: `Custom::${type}`,
+      properties: { ServiceToken: this.function.attrArn, Call: call, ...properties },
+    });
     const local = statements.filter((s) => typeof s !== 'function' && Token.isUnresolved(JSON.stringify(s)));
     for (const s of statements) if (!local.includes(s)) this.statements.push(s);
     if (local.length > 0) {

@@ -11,7 +11,7 @@
 // The reading stack depends on the publishing one, so `cdk deploy --all`
 // deploys in order. Nobody copies an ID by hand.
 
-import { CfnParameter, CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnParameter, type CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';

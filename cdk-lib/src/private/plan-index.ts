@@ -132,4 +132,3 @@ const indexes = new WeakMap<Plan, PlanIndex>();
 export function constructId(prefix: string, planId: string): string {
   return `${prefix}-${planId.replace(/\//g, '--')}`;
 }
-

@@ -7,7 +7,14 @@ import type { Plan } from '../plan';
  * name), inside the organization only: no external principals. Nothing when
  * no account is named.
  */
-export function shareWithAccounts(scope: Construct, id: string, plan: Plan, name: string, resourceArn: string, accounts: readonly string[]): void {
+export function shareWithAccounts(
+  scope: Construct,
+  id: string,
+  plan: Plan,
+  name: string,
+  resourceArn: string,
+  accounts: readonly string[],
+): void {
   if (accounts.length === 0) return;
   new ram.CfnResourceShare(scope, id, {
     name,

@@ -9,7 +9,13 @@ import type { Topology } from '../topology';
 import { PlanIndex } from './plan-index';
 
 /** The site and the plan's stack name of `role` in `account` and `region`. */
-export function plannedStack(scope: IConstruct, topology: Topology, account: string, region: string, role: StackRole): { site: Site; stack: string } {
+export function plannedStack(
+  scope: IConstruct,
+  topology: Topology,
+  account: string,
+  region: string,
+  role: StackRole,
+): { site: Site; stack: string } {
   const plan = topology.plan;
   const accountId = plan.accounts[account];
   if (!accountId) {

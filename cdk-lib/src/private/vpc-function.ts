@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { CfnDeletionPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -31,7 +31,13 @@ export function httpsToPlannedEndpoints(plan: Plan, vpc: string): ec2.CfnSecurit
 /** The statement of AWSLambdaVPCAccessExecutionRole: a VPC function manages its ENIs. */
 export function vpcEniStatement(): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
     resources: ['*'],
   });
 }
@@ -54,7 +60,8 @@ export function acknowledgeLogStatement(role: IConstruct, logGroup: logs.LogGrou
 export function acknowledgeVpcFunction(role: IConstruct, logGroup: logs.LogGroup | logs.CfnLogGroup): void {
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).',
+    reason:
+      'A VPC function manages its ENIs; EC2 does not support resource-level permissions for these actions (as in AWSLambdaVPCAccessExecutionRole).',
   });
   acknowledgeLogStatement(role, logGroup);
 }
