@@ -172,6 +172,13 @@ impl Direction {
     }
 }
 
+impl HostedZonePlan {
+    /// The ID of a hub's zone for a name: `<hub>/<zone name>`.
+    pub fn id_of(hub: &str, zone: &str) -> String {
+        format!("{hub}/{zone}")
+    }
+}
+
 impl ResolverEndpointPlan {
     /// The ID of a hub's endpoint of `direction`: `<hub>/<direction>`.
     pub fn id_of(hub: &str, direction: Direction) -> String {
@@ -258,7 +265,7 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                 }
                 DnsMode::Profile | DnsMode::Resolver => (vec![e.vpc.clone()], Vec::new()),
             };
-            let id = format!("{}/{zone}", e.vpc);
+            let id = HostedZonePlan::id_of(&e.vpc, &zone);
             plan.hosted_zones.push(HostedZonePlan {
                 stack: stack_name(cx.topo, &e.account, &e.region, StackRole::Network),
                 id_parameter: parameter(cx.topo, &["zone", &id, "id"]),

@@ -66,6 +66,13 @@ pub fn publish_referenced(
     }
 }
 
+impl EndpointPlan {
+    /// The ID of a VPC's endpoint for a service: `<vpc>/<service>`.
+    pub fn id_of(vpc: &str, service: &str) -> String {
+        format!("{vpc}/{service}")
+    }
+}
+
 pub const HTTPS: u16 = 443;
 
 pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
@@ -133,7 +140,7 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
             };
             let policy = policy(cx, g.policy, &gp.key("policy"), out);
             plans.push(EndpointPlan {
-                id: format!("{}/{short}", g.vpc),
+                id: EndpointPlan::id_of(&g.vpc, short),
                 vpc: g.vpc.clone(),
                 account: vpc.account.clone(),
                 region: vpc.region.clone(),

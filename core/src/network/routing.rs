@@ -115,6 +115,13 @@ pub struct TgwPeeringPlan {
     pub id_parameter: String,
 }
 
+impl TgwRouteTablePlan {
+    /// The ID of a table of the gateway of `region`: `tgw/<region>/<table>`.
+    pub fn id_of(region: &str, table: &str) -> String {
+        format!("{}/{table}", TransitGatewayPlan::id_of(region))
+    }
+}
+
 impl TgwPeeringPlan {
     /// The ID of the peering between two regions' gateways, in either order.
     pub fn id_of(a: &str, b: &str) -> String {
@@ -252,7 +259,7 @@ fn transit_gateways(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
                 account: p.account.clone(),
                 region: region.clone(),
                 subnets: p.subnets.iter().filter(|s| s.tier == Tier::Transit).map(|s| s.cidr).collect(),
-                route_table: format!("{}/{table}", TransitGatewayPlan::id_of(region)),
+                route_table: TgwRouteTablePlan::id_of(region, &table),
                 tag_name: format!("{}-{v}", cx.topo.name),
                 id_parameter: parameter(cx.topo, &["attachment", v, "id"]),
             });
@@ -304,7 +311,7 @@ fn segment_tables(cx: &Ctx<'_>, t: &Tables, region: &str, local: &[&String]) -> 
                 })
                 .collect();
             TgwRouteTablePlan {
-                id: format!("{}/{name}", TransitGatewayPlan::id_of(region)),
+                id: TgwRouteTablePlan::id_of(region, name),
                 tag_name: format!("{}-{name}", cx.topo.name),
                 name: name.clone(),
                 associations,
@@ -327,7 +334,7 @@ fn peering_table(cx: &Ctx<'_>, t: &Tables, region: &str, regions: &BTreeSet<Stri
         }
     }
     TgwRouteTablePlan {
-        id: format!("{}/{PEERING}", TransitGatewayPlan::id_of(region)),
+        id: TgwRouteTablePlan::id_of(region, PEERING),
         tag_name: format!("{}-{PEERING}", cx.topo.name),
         name: PEERING.into(),
         associations: regions.iter().filter(|r| *r != region).map(|r| TgwPeeringPlan::id_of(region, r)).collect(),
