@@ -178,7 +178,12 @@ fn lay_out(input: &SubnetInput<'_>, prefixes: &[(&Tier, u8)], errors: &mut Vec<S
                     out.push(Subnet { tier: key.tier, az: key.az, cidr: *net, locked: true });
                 }
                 Some(net) => {
-                    errors.push(SubnetError::LockedSizeChanged { tier: key.tier, az: key.az, locked: *net, wanted: *p });
+                    errors.push(SubnetError::LockedSizeChanged {
+                        tier: key.tier,
+                        az: key.az,
+                        locked: *net,
+                        wanted: *p,
+                    });
                 }
                 None => wanted.push(Wanted { prefix: *p, tier_pos, az_pos, tier, az }),
             }

@@ -6,8 +6,8 @@
 use super::dns::DnsPlan;
 use super::routing::RoutingPlan;
 use crate::names::{self, IAM_ROLE, STACK};
-use crate::policy::{PolicyDocument, Principal, Statement};
 use crate::plan::VpcPlan;
+use crate::policy::{PolicyDocument, Principal, Statement};
 use crate::spec::Topology;
 use schemars::JsonSchema;
 use serde::Serialize;
