@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn plan(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_plan")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
@@ -135,7 +135,7 @@ fn schema_prints_the_committed_schema() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["validate", "show", "lock", "check", "schema"] {
+    for cmd in ["validate", "show", "lock", "explain", "check", "schema"] {
         let o = plan(&[cmd, "--help"], dir.path());
         assert_eq!(o.status.code(), Some(0));
         assert!(stdout(&o).contains("Example:"), "{cmd}");
@@ -157,4 +157,63 @@ fn explain_prints_the_path_or_the_missing_link() {
     let broken = plan(&["explain", "topology.yaml", "app-notebook-apse1", "sts"], dir.path());
     assert_eq!(broken.status.code(), Some(1));
     assert!(stderr(&broken).contains("LP031"), "{}", stderr(&broken));
+}
+
+/// `plan ARGS` with stdout a pipe whose read end is already closed: the
+/// first write fails with EPIPE, as under `plan show … | head -1` once
+/// `head` has exited.
+fn plan_into_closed_pipe(args: &[&str], dir: &Path) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_plan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_with_exit_0() {
+    let (dir, _) = scratch(&example());
+    let (bad, _) = scratch(&example().replace("cidr: 10.10.0.0/16", "cidr: 10.10.0.1/16"));
+    let cases: [(&[&str], &Path); 6] = [
+        (&["show", "topology.yaml"], dir.path()),
+        (&["show", "topology.yaml", "--format", "json"], dir.path()),
+        (&["validate", "topology.yaml"], dir.path()),
+        // findings too: the pipe closed, nobody reads the report
+        (&["validate", "topology.yaml", "--format", "json"], bad.path()),
+        (&["explain", "topology.yaml", "app-notebook-apse1", "sts"], dir.path()),
+        (&["schema", "--plan"], dir.path()),
+    ];
+    for (args, dir) in cases {
+        let o = plan_into_closed_pipe(args, dir);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+}
+
+#[test]
+fn a_pipe_closed_after_one_line_ends_quietly() {
+    // the plan's schema is read one line, then the pipe is dropped while
+    // `plan` may still be writing
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plan"))
+        .args(["schema", "--plan"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    assert_eq!(first, "{\n");
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
 }

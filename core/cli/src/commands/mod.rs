@@ -1,0 +1,35 @@
+//! One module per subcommand, each with its arguments and an `exec`.
+
+pub mod check;
+pub mod explain;
+pub mod lock;
+pub mod schema;
+pub mod show;
+pub mod validate;
+
+use crate::error::CliResult;
+use crate::output::Output;
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum Command {
+    Validate(validate::Args),
+    Show(show::Args),
+    Lock(lock::Args),
+    Explain(explain::Args),
+    Check(check::Args),
+    Schema(schema::Args),
+}
+
+impl Command {
+    pub fn exec(&self, out: &mut Output) -> CliResult {
+        match self {
+            Command::Validate(args) => validate::exec(args, out),
+            Command::Show(args) => show::exec(args, out),
+            Command::Lock(args) => lock::exec(args, out),
+            Command::Explain(args) => explain::exec(args, out),
+            Command::Check(args) => check::exec(args, out),
+            Command::Schema(args) => schema::exec(args, out),
+        }
+    }
+}
