@@ -135,7 +135,7 @@ fn schema_prints_the_committed_schema() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["validate", "show", "lock", "explain", "check", "schema"] {
+    for cmd in ["validate", "show", "lock", "explain", "check", "schema", "rules"] {
         let o = plan(&[cmd, "--help"], dir.path());
         assert_eq!(o.status.code(), Some(0));
         assert!(stdout(&o).contains("Example:"), "{cmd}");
@@ -180,7 +180,7 @@ fn plan_into_closed_pipe(args: &[&str], dir: &Path) -> Output {
 fn a_closed_output_pipe_ends_quietly_with_exit_0() {
     let (dir, _) = scratch(&example());
     let (bad, _) = scratch(&example().replace("cidr: 10.10.0.0/16", "cidr: 10.10.0.1/16"));
-    let cases: [(&[&str], &Path); 6] = [
+    let cases: [(&[&str], &Path); 8] = [
         (&["show", "topology.yaml"], dir.path()),
         (&["show", "topology.yaml", "--format", "json"], dir.path()),
         (&["validate", "topology.yaml"], dir.path()),
@@ -188,6 +188,8 @@ fn a_closed_output_pipe_ends_quietly_with_exit_0() {
         (&["validate", "topology.yaml", "--format", "json"], bad.path()),
         (&["explain", "topology.yaml", "app-notebook-apse1", "sts"], dir.path()),
         (&["schema", "--plan"], dir.path()),
+        (&["rules"], dir.path()),
+        (&["rules", "--markdown"], dir.path()),
     ];
     for (args, dir) in cases {
         let o = plan_into_closed_pipe(args, dir);
@@ -216,4 +218,43 @@ fn a_pipe_closed_after_one_line_ends_quietly() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn rules_lists_every_rule_and_prints_one_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = plan(&["rules"], dir.path());
+    assert_eq!(list.status.code(), Some(0));
+    let text = stdout(&list);
+    assert_eq!(text.lines().count(), linkplan_core::rules::ALL.len(), "{text}");
+    assert!(text.lines().all(|l| l.starts_with("LP")), "{text}");
+    assert!(text.contains("LP022  error    two CIDRs overlap where they must not\n"), "{text}");
+    assert!(text.contains("LP027  warning  "), "{text}");
+
+    let page = plan(&["rules", "lp022"], dir.path());
+    assert_eq!(page.status.code(), Some(0));
+    assert_eq!(stdout(&page), linkplan_core::Rule::Lp022.info().to_text());
+    assert!(stdout(&page).starts_with("LP022 (error): two CIDRs overlap"), "{}", stdout(&page));
+
+    let unknown = plan(&["rules", "LP999"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(stdout(&unknown), "");
+    let message = stderr(&unknown);
+    assert!(message.starts_with("error: no rule `LP999`; the rules are LP000, LP001, LP002,"), "{message}");
+    assert!(message.contains("LP060"), "{message}");
+
+    let markdown = plan(&["rules", "--markdown"], dir.path());
+    assert_eq!(markdown.status.code(), Some(0));
+    assert_eq!(stdout(&markdown), linkplan_core::rules::markdown());
+    assert_eq!(plan(&["rules", "LP022", "--markdown"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_registry() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules.md");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == linkplan_core::rules::markdown(),
+        "docs/rules.md is out of date; regenerate it: cargo run -p linkplan-cli -- rules --markdown > docs/rules.md"
+    );
 }

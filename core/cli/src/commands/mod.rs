@@ -3,6 +3,7 @@
 pub mod check;
 pub mod explain;
 pub mod lock;
+pub mod rules;
 pub mod schema;
 pub mod show;
 pub mod validate;
@@ -19,6 +20,7 @@ pub enum Command {
     Explain(explain::Args),
     Check(check::Args),
     Schema(schema::Args),
+    Rules(rules::Args),
 }
 
 impl Command {
@@ -30,6 +32,7 @@ impl Command {
             Command::Explain(args) => explain::exec(args, out),
             Command::Check(args) => check::exec(args, out),
             Command::Schema(args) => schema::exec(args, out),
+            Command::Rules(args) => rules::exec(args, out),
         }
     }
 }
