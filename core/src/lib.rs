@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod catalog;
 pub mod cidr;
 pub mod diagnostic;

@@ -58,6 +58,14 @@ pub enum LinkKind {
     Route,
     /// The endpoint's security group admits the workload.
     SecurityGroup,
+    /// The VPC endpoint's policy admits the caller.
+    EndpointPolicy,
+    /// The caller's identity policy allows the action.
+    IdentityPolicy,
+    /// The role's trust policy lets the caller assume it.
+    TrustPolicy,
+    /// The target's resource-based policy allows the caller.
+    ResourcePolicy,
 }
 
 impl LinkKind {
@@ -68,6 +76,10 @@ impl LinkKind {
             LinkKind::Dns => "dns",
             LinkKind::Route => "route",
             LinkKind::SecurityGroup => "security-group",
+            LinkKind::EndpointPolicy => "endpoint-policy",
+            LinkKind::IdentityPolicy => "identity-policy",
+            LinkKind::TrustPolicy => "trust-policy",
+            LinkKind::ResourcePolicy => "resource-policy",
         }
     }
 }
