@@ -336,6 +336,12 @@ export interface BedrockPlan {
    */
   readonly functionRole: string;
   /**
+   * Per listed model or inference profile, the resources invoking it
+   * needs: the first is what the caller names, the rest the foundation
+   * models a profile routes to.
+   */
+  readonly invocations: ModelInvocation[];
+  /**
    * The role the invoker accounts' workloads assume.
    */
   readonly invokerRole: string;
@@ -348,6 +354,13 @@ export interface BedrockPlan {
    * The ML VPC the function runs in.
    */
   readonly vpc: string;
+}
+export interface ModelInvocation {
+  /**
+   * As `bedrock.models` lists it.
+   */
+  readonly model: string;
+  readonly resources: string[];
 }
 export interface FunctionPlan {
   readonly account: string;
@@ -445,22 +458,62 @@ export interface ProducerPlan {
 }
 export interface Proof {
   /**
-   * The need as written, e.g. `sts@us-east-1`.
+   * A flow's hops, in order: each a request of its own.
+   */
+  readonly hops?: Hop[];
+  /**
+   * Why the need is there when the topology does not write it: the AWS
+   * page for the workload's kind, or the construct that calls.
+   */
+  readonly impliedBy?: string;
+  /**
+   * The need as written, e.g. `sts@us-east-1`, or the flow, e.g.
+   * `flow:bedrock` (the service and region of its last hop).
    */
   readonly need: string;
+  /**
+   * `status` is `ok`.
+   */
   readonly ok: boolean;
   /**
-   * The links of the path, in order, when `ok`.
+   * The links of the path, in order, when `ok` (for a need).
    */
   readonly path?: Step[];
+  /**
+   * Who calls: a role ARN (`arn:aws:iam::<account>:role/*` for a role of
+   * the account that Linkplan does not write) or `anonymous`.
+   */
+  readonly principal: string;
   readonly reason?: Step;
   readonly region: string;
   readonly service: string;
+  readonly status: ProofStatus;
   /**
-   * The workload's VPC.
+   * The workload's VPC; none for a client on premises.
    */
-  readonly vpc: string;
+  readonly vpc?: string;
   readonly workload: string;
+}
+/**
+ * One request of a flow: who calls what, the path it takes and the
+ * policies on it.
+ */
+export interface Hop {
+  /**
+   * The IAM action, e.g. `sts:AssumeRole`.
+   */
+  readonly action: string;
+  /**
+   * Where the request leaves from: a VPC, or `on-premises`.
+   */
+  readonly from: string;
+  readonly path?: Step[];
+  readonly principal: string;
+  readonly reason?: Step;
+  readonly region: string;
+  readonly resource: string;
+  readonly service: string;
+  readonly status: ProofStatus;
 }
 export interface Step {
   readonly detail: string;
@@ -664,6 +717,11 @@ export interface PortalPlan {
    * The private REST API's name.
    */
   readonly apiName: string;
+  readonly apiPolicy?: PolicyDocument;
+  /**
+   * The API's stage: `GET /<stage>/studio/{user}`.
+   */
+  readonly apiStage: string;
   readonly presignedUrlTtlSeconds: number;
   readonly region: string;
   /**
@@ -755,6 +813,19 @@ export enum LinkKind {
   DNS = 'dns',
   ROUTE = 'route',
   SECURITY_GROUP = 'security-group',
+  ENDPOINT_POLICY = 'endpoint-policy',
+  IDENTITY_POLICY = 'identity-policy',
+  TRUST_POLICY = 'trust-policy',
+  RESOURCE_POLICY = 'resource-policy',
+}
+/**
+ * A proof's verdict.
+ */
+export enum ProofStatus {
+  OK = 'ok',
+  REFUSED = 'refused',
+  UNKNOWN = 'unknown',
+  UNPROVED = 'unproved',
 }
 export enum TransitMode {
   TRANSIT_GATEWAY = 'transit-gateway',

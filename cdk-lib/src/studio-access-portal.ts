@@ -198,6 +198,8 @@ export class StudioAccessPortal extends Construct {
     presign: lambda.Function,
     authorizer: apigateway.RequestAuthorizer,
   ): apigateway.RestApi {
+    const apiPolicy = portal.apiPolicy;
+    if (!apiPolicy) throw new Error(`${this.node.path}: the plan gives the portal API no resource policy; this is a Linkplan bug`);
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -206,27 +208,17 @@ export class StudioAccessPortal extends Construct {
       restApiName: portal.apiName,
       description: 'Private Studio access portal: GET /studio/{user} answers 302 with a presigned Studio URL',
       endpointConfiguration: { types: [apigateway.EndpointType.PRIVATE] },
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            effect: iam.Effect.ALLOW,
-            principals: [new iam.AnyPrincipal()],
-            actions: ['execute-api:Invoke'],
-            resources: ['execute-api:/*'],
-          }),
-          new iam.PolicyStatement({
-            effect: iam.Effect.DENY,
-            principals: [new iam.AnyPrincipal()],
-            actions: ['execute-api:Invoke'],
-            resources: ['execute-api:/*'],
-            conditions: { StringNotEquals: { 'aws:SourceVpce': vpceId } },
-          }),
-        ],
-      }),
+      // the plan's resource policy: any caller, only through the planned endpoint
+      policy: iam.PolicyDocument.fromJson(
+        iamPolicy(apiPolicy, (kind, id) => {
+          if (kind === 'endpoint-id' && id === portal.apiEndpoint) return vpceId;
+          throw new Error(`${this.node.path}: the portal API's policy names {{${kind}:${id}}}; this is a Linkplan bug`);
+        }),
+      ),
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
-        stageName: 'portal',
+        stageName: portal.apiStage,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,

@@ -87,6 +87,11 @@ impl Statement {
         }
     }
 
+    /// A `Deny` of `actions` on `resources`.
+    pub fn deny(sid: &str, actions: &[&str], resources: Vec<String>) -> Self {
+        Statement { effect: Effect::Deny, ..Statement::allow(sid, actions, resources) }
+    }
+
     /// A trust statement: `principal` may assume the role.
     pub fn assume_role(principal: Principal) -> Self {
         Statement {

@@ -154,7 +154,7 @@ rules! {
     }
     Lp031 "LP031" Error {
         title: "a workload cannot reach a service it needs",
-        explanation: "The reachability proof follows each `workloads[].needs` entry: the name resolves to an endpoint, the route goes there and back, the endpoint's security group admits the workload. The finding names the first missing link (`endpoint`, `dns`, `route`, `security-group`) and what would supply it.",
+        explanation: "The reachability proof follows each `workloads[].needs` entry: the name resolves to an endpoint, the route goes there and back, the endpoint's security group admits the workload. Flows of several hops (the Bedrock and Studio architectures) are followed hop by hop, each a request of its own principal. Each request's policies are evaluated as AWS does: the endpoint policy, the caller's identity policy, a role's trust policy, the target's resource policy. The finding names the first missing link (`service`, `endpoint`, `dns`, `route`, `security-group`, `endpoint-policy`, `identity-policy`, `trust-policy`, `resource-policy`), the statement that refuses, and what would supply it.",
         example: "workloads:\n  - name: app\n    vpc: app-apse1\n    needs: [sts@us-east-1]   # LP031 when no hub shares sts with app-apse1\n",
     }
     Lp032 "LP032" Error {
@@ -191,6 +191,11 @@ rules! {
         title: "endpoints are shared, but `dns.mode` is not set",
         explanation: "A hub's endpoints have private DNS off, so consumer VPCs resolve the services' names only through the DNS of `dns.mode` (Profile, zone associations or resolver rules).",
         example: "endpoints:\n  - { vpc: hub, services: [sts], share: [app] }   # LP038 without `dns: { mode: … }`\n",
+    }
+    Lp039 "LP039" Warning {
+        title: "a flow or need cannot be proved before deploy",
+        explanation: "The proof follows each request through the network and every policy on its way. When a policy uses a condition key or operator the evaluator does not model, or a link the topology cannot describe yet (a route from on-premises over VPN or Direct Connect), the proof is `unknown` or `unproved`, never `ok`: this warning names the link. Prove it after deploy (Reachability Analyzer, a test call).",
+        example: "workloads:\n  - name: browser\n    kind: client\n    onPremises: true   # LP039: no route from on-premises is modelled\n    needs: [execute-api]\n",
     }
     Lp040 "LP040" Error {
         title: "an AWS quota would be exceeded",

@@ -20,12 +20,36 @@ fn bedrock() -> String {
 fn bedrock_example_is_proven_end_to_end() {
     let p = plan_value(&bedrock());
     let proofs = p["reachability"].as_array().unwrap();
-    assert_eq!(proofs.len(), 3);
-    assert!(proofs.iter().all(|x| x["ok"] == true), "{proofs:?}");
-    let notebook = proofs.iter().find(|x| x["workload"] == "app-notebook-apse1" && x["service"] == "sts").unwrap();
+    // three written needs, the function's own (bedrock-runtime), the flow
+    assert_eq!(proofs.len(), 5);
+    assert!(proofs.iter().all(|x| x["ok"] == true && x["status"] == "ok"), "{proofs:?}");
+    let notebook =
+        proofs.iter().find(|x| x["workload"] == "app-notebook-apse1" && x["need"] == "sts@us-east-1").unwrap();
+    assert_eq!(notebook["principal"], "arn:aws:iam::222222222222:role/*");
     let links: Vec<&str> = notebook["path"].as_array().unwrap().iter().map(|s| s["link"].as_str().unwrap()).collect();
-    assert_eq!(links, ["dns", "endpoint", "route", "security-group"]);
+    assert_eq!(links, ["dns", "endpoint", "route", "security-group", "endpoint-policy"]);
     assert!(notebook["path"][2]["detail"].as_str().unwrap().contains("peering"));
+    let function = proofs.iter().find(|x| x["workload"] == "bedrock/stream").unwrap();
+    assert_eq!(function["principal"], "arn:aws:iam::111111111111:role/bedrock-privatelink-bedrock-fn");
+    assert!(function["impliedBy"].is_string());
+    // the flow: assume the invoker role, invoke the function, invoke the model
+    let flow = proofs.iter().find(|x| x["need"] == "flow:bedrock").unwrap();
+    let hops: Vec<(&str, &str)> = flow["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap(), h["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        hops,
+        [("sts:AssumeRole", "ok"), ("lambda:InvokeFunction", "ok"), ("bedrock:InvokeModelWithResponseStream", "ok")]
+    );
+    let last: Vec<&str> =
+        flow["hops"][2]["path"].as_array().unwrap().iter().map(|s| s["link"].as_str().unwrap()).collect();
+    assert_eq!(last, ["dns", "endpoint", "route", "security-group", "endpoint-policy", "identity-policy"]);
+    let trust: Vec<&str> =
+        flow["hops"][0]["path"].as_array().unwrap().iter().map(|s| s["link"].as_str().unwrap()).collect();
+    assert!(trust.contains(&"trust-policy"), "{trust:?}");
 }
 
 #[test]
@@ -41,10 +65,18 @@ fn bedrock_example_endpoints_admit_exactly_their_consumers() {
         .iter()
         .map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap()))
         .collect();
-    let apse1 = p["vpcs"]["app-apse1"]["cidr"].as_str().unwrap();
-    let mut expected = vec![("10.10.0.0/16", 443), (apse1, 443)];
-    expected.sort_unstable();
-    assert_eq!(ingress, expected);
+    // the hub declares no workloads: admitted whole; app-apse1's notebook
+    // runs in its workload tier, whose two subnets (aggregated) are admitted
+    let workload: Vec<&str> = p["vpcs"]["app-apse1"]["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["tier"] == "workload")
+        .map(|s| s["cidr"].as_str().unwrap())
+        .collect();
+    assert_eq!(workload, ["10.11.0.0/22", "10.11.4.0/22"]);
+    assert_eq!(ingress, [("10.10.0.0/16", 443), ("10.11.0.0/21", 443)]);
+    assert_ne!(p["vpcs"]["app-apse1"]["cidr"], "10.11.0.0/21", "the whole VPC is not admitted");
     assert_eq!(sts["subnets"].as_array().unwrap().len(), 2);
     assert_eq!(
         sts["policy"]["statements"][0]["conditions"][0],

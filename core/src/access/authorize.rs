@@ -34,13 +34,25 @@ pub enum Target<'a> {
     Trust { policy: &'a PolicyDocument, account: &'a str, what: &'a str },
 }
 
+/// The caller's identity policy, as far as the proof reads it.
+#[derive(Clone, Copy, Debug)]
+pub enum Identity<'a> {
+    /// A planned role's policy (its ID, its document).
+    Policy(&'a str, &'a PolicyDocument),
+    /// A role Linkplan does not write: taken to allow what it calls; the
+    /// step says so.
+    NotLinkplans,
+    /// Not part of this hop: a workload's `needs` entry names a service, not
+    /// the calls it makes, so only the endpoint's policy is decided.
+    NotDecided,
+}
+
 /// The policies on a request's way.
 #[derive(Clone, Copy, Debug)]
 pub struct Policies<'a> {
     /// The endpoint the request goes through, with its policy.
     pub endpoint: Option<(&'a str, &'a PolicyDocument)>,
-    /// The caller's identity policy; `None` when it is not Linkplan's.
-    pub identity: Option<(&'a str, &'a PolicyDocument)>,
+    pub identity: Identity<'a>,
     pub target: Target<'a>,
 }
 
@@ -84,8 +96,11 @@ pub fn authorize(req: &Request<'_>, policies: &Policies<'_>) -> Verdict {
             }
         }
     }
+    if matches!(policies.identity, Identity::NotDecided) {
+        return Verdict::Allowed(steps);
+    }
     let identity = match (req.caller, policies.identity) {
-        (Caller::Role { .. }, Some((role, doc))) => Some((role, evaluate(doc, req, PolicyKind::Identity))),
+        (Caller::Role { .. }, Identity::Policy(role, doc)) => Some((role, evaluate(doc, req, PolicyKind::Identity))),
         _ => None,
     };
     if let Some((role, d @ (Decision::Deny(_) | Decision::Unknown(_)))) = &identity {
@@ -210,17 +225,18 @@ mod tests {
         let trust = trusting("arn:aws:iam::222222222222:root");
         let target = Target::Trust { policy: &trust, account: "111111111111", what: "role `invoker`" };
         let allow = assume(TARGET);
-        let both = authorize(&req, &Policies { endpoint: None, identity: Some(("app", &allow)), target });
+        let both = authorize(&req, &Policies { endpoint: None, identity: Identity::Policy("app", &allow), target });
         assert!(matches!(both, Verdict::Allowed(_)), "{both:?}");
         let elsewhere = assume("arn:aws:iam::111111111111:role/other");
-        let no_identity = authorize(&req, &Policies { endpoint: None, identity: Some(("app", &elsewhere)), target });
+        let no_identity =
+            authorize(&req, &Policies { endpoint: None, identity: Identity::Policy("app", &elsewhere), target });
         assert!(matches!(&no_identity, Verdict::Refused(s) if s.link == LinkKind::IdentityPolicy), "{no_identity:?}");
         let other_trust = trusting("arn:aws:iam::333333333333:root");
         let no_trust = authorize(
             &req,
             &Policies {
                 endpoint: None,
-                identity: Some(("app", &allow)),
+                identity: Identity::Policy("app", &allow),
                 target: Target::Trust { policy: &other_trust, account: "111111111111", what: "role `invoker`" },
             },
         );
@@ -244,10 +260,16 @@ mod tests {
             Statement::allow("Any", &["execute-api:Invoke"], vec!["*".into()]).principal(Principal::any()),
         ]);
         let target = Target::Resource { policy: &api, account: "1", what: "the private API" };
-        let v = authorize(&req, &Policies { endpoint: Some(("hub/execute-api", &org_only)), identity: None, target });
+        let v = authorize(
+            &req,
+            &Policies { endpoint: Some(("hub/execute-api", &org_only)), identity: Identity::NotLinkplans, target },
+        );
         // an anonymous caller has no aws:PrincipalOrgID: the endpoint refuses it
         assert!(matches!(&v, Verdict::Refused(s) if s.link == LinkKind::EndpointPolicy), "{v:?}");
-        let v = authorize(&req, &Policies { endpoint: Some(("hub/execute-api", &api)), identity: None, target });
+        let v = authorize(
+            &req,
+            &Policies { endpoint: Some(("hub/execute-api", &api)), identity: Identity::NotLinkplans, target },
+        );
         assert!(matches!(v, Verdict::Allowed(ref steps) if steps.len() == 2), "{v:?}");
     }
 
@@ -263,12 +285,12 @@ mod tests {
         assert!(matches!(
             authorize(
                 &req,
-                &Policies { endpoint: None, identity: Some(("portal", &nothing)), target: target(&by_arn) }
+                &Policies { endpoint: None, identity: Identity::Policy("portal", &nothing), target: target(&by_arn) }
             ),
             Verdict::Allowed(_)
         ));
         assert!(matches!(
-            authorize(&req, &Policies { endpoint: None, identity: Some(("portal", &nothing)), target: target(&by_account) }),
+            authorize(&req, &Policies { endpoint: None, identity: Identity::Policy("portal", &nothing), target: target(&by_account) }),
             Verdict::Refused(ref s) if s.link == LinkKind::IdentityPolicy
         ));
     }

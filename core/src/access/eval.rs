@@ -95,7 +95,7 @@ fn applies(st: &Statement, req: &Request<'_>, kind: PolicyKind) -> bool {
     };
     principal
         && st.actions.iter().any(|a| req.action.matches(a))
-        && (st.resources.is_empty() || st.resources.iter().any(|r| glob(r, &req.resource, true)))
+        && (st.resources.is_empty() || st.resources.iter().any(|r| req.resource_matches(r)))
 }
 
 /// `*` is everyone, anonymous callers included; an account root is every

@@ -6,6 +6,6 @@ pub mod authorize;
 pub mod eval;
 pub mod request;
 
-pub use authorize::{Policies, Target, Verdict, authorize};
+pub use authorize::{Identity, Policies, Target, Verdict, authorize};
 pub use eval::{Decision, PolicyKind, evaluate};
 pub use request::{Action, Caller, Context, Request};

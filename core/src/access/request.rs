@@ -71,13 +71,30 @@ pub struct Request<'a> {
     pub caller: &'a Caller,
     pub action: Action<'a>,
     pub resource: String,
+    /// Other names of the same resource: a private API's resource policy
+    /// names the API itself as `execute-api:/<stage>/<method>/<path>`
+    /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html>).
+    pub aliases: Vec<String>,
     pub context: &'a Context,
     roles: Option<&'a BTreeMap<String, String>>,
 }
 
 impl<'a> Request<'a> {
     pub fn new(caller: &'a Caller, action: Action<'a>, resource: &str, context: &'a Context) -> Self {
-        Request { caller, action, resource: resource.to_owned(), context, roles: None }
+        Request { caller, action, resource: resource.to_owned(), aliases: Vec::new(), context, roles: None }
+    }
+
+    /// Another name of the resource a statement may use.
+    #[must_use]
+    pub fn alias(mut self, name: impl Into<String>) -> Self {
+        self.aliases.push(name.into());
+        self
+    }
+
+    /// Whether a statement's resource pattern names this resource.
+    pub fn resource_matches(&self, pattern: &str) -> bool {
+        let pattern = self.resolve(pattern);
+        std::iter::once(&self.resource).chain(&self.aliases).any(|r| glob(&pattern, r, true))
     }
 
     /// Resolves `{{role-arn:<id>}}` placeholders with the planned roles' ARNs.

@@ -3,6 +3,7 @@
 //! interface endpoint with a security group admitting TCP 443 only from its
 //! planned consumers, and an endpoint policy.
 
+use super::workloads::Subject;
 use super::{Ctx, Ingress, SecurityGroupPlan};
 use crate::catalog::{self, EndpointKind};
 use crate::cidr::Ipv4Net;
@@ -10,7 +11,7 @@ use crate::cidr::aggregate::aggregate;
 use crate::diagnostic::{Finding, Rule};
 use crate::policy::{PolicyDocument, Principal, Statement};
 use crate::source::Pointer;
-use crate::spec::{DnsMode, EndpointPolicy, Tier};
+use crate::spec::{Admit, DnsMode, EndpointPolicy, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -75,7 +76,27 @@ impl EndpointPlan {
 
 pub const HTTPS: u16 = 443;
 
-pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
+/// The addresses an endpoint's security group admits from VPC `v`: the
+/// tier subnets of its workloads that need `service` in `region`, or the
+/// whole VPC when asked (`admit: vpcs`) or when it declares no workloads.
+fn consumers_in(
+    cx: &Ctx<'_>,
+    subjects: &[Subject],
+    v: &str,
+    service: &str,
+    region: &str,
+    admit: Admit,
+) -> Vec<Ipv4Net> {
+    let Some(vpc) = cx.vpc(v) else { return Vec::new() };
+    let here: Vec<&Subject> = subjects.iter().filter(|s| s.vpc() == Some(v)).collect();
+    if admit == Admit::Vpcs || here.is_empty() {
+        return vec![vpc.cidr];
+    }
+    let tiers: Vec<&Tier> = here.iter().filter(|s| s.needs(service, region)).filter_map(|s| s.tier()).collect();
+    vpc.subnets.iter().filter(|s| tiers.contains(&&s.tier)).map(|s| s.cidr).collect()
+}
+
+pub fn plan(cx: &Ctx<'_>, subjects: &[Subject], out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
     let mut plans = Vec::new();
     for (i, g) in cx.topo.endpoints.iter().enumerate() {
         let gp = Pointer::root().key("endpoints").index(i);
@@ -112,8 +133,10 @@ pub fn plan(cx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
             }
             let shared_with: Vec<String> = g.share.iter().filter(|s| cx.vpcs.contains_key(*s)).cloned().collect();
             let security_group = (service.kind == EndpointKind::Interface).then(|| {
-                let mut consumers: Vec<Ipv4Net> = std::iter::once(vpc.cidr)
-                    .chain(shared_with.iter().filter_map(|s| cx.vpc(s).map(|v| v.cidr)))
+                let admit = g.admit.unwrap_or(Admit::Needs);
+                let mut consumers: Vec<Ipv4Net> = std::iter::once(&g.vpc)
+                    .chain(&shared_with)
+                    .flat_map(|v| consumers_in(cx, subjects, v, short, &vpc.region, admit))
                     .collect();
                 if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
                     consumers.extend(cx.on_premises.iter().copied());

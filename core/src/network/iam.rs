@@ -36,6 +36,17 @@ pub struct BedrockPlan {
     pub invoker_role: RoleId,
     /// The model IDs the function may invoke (`bedrock.models`).
     pub models: Vec<String>,
+    /// Per listed model or inference profile, the resources invoking it
+    /// needs: the first is what the caller names, the rest the foundation
+    /// models a profile routes to.
+    pub invocations: Vec<ModelInvocation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ModelInvocation {
+    /// As `bedrock.models` lists it.
+    pub model: String,
+    pub resources: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
@@ -175,8 +186,17 @@ fn bedrock_roles(cx: &Ctx<'_>, b: &Bedrock, plan: &mut IamPlan) {
     let invoker = IAM_ROLE.name(&[name, "bedrock-invoker"]);
     let function = LAMBDA_FUNCTION.name(&[name, "bedrock-stream"]);
     let function_arn = format!("arn:aws:lambda:{region}:{ml}:function:{function}");
-    let models: Vec<String> =
-        b.models.iter().map(|m| format!("arn:aws:bedrock:{region}::foundation-model/{m}")).collect();
+    let invocations: Vec<ModelInvocation> = b
+        .models
+        .iter()
+        .filter_map(|m| {
+            let read = super::bedrock_models::read(m).ok()?;
+            Some(ModelInvocation { model: m.clone(), resources: super::bedrock_models::resources(&read, &region, &ml) })
+        })
+        .collect();
+    let mut models: Vec<String> = invocations.iter().flat_map(|i| i.resources.iter().cloned()).collect();
+    models.sort();
+    models.dedup();
     plan.roles.push(RolePlan {
         id: RoleId::BedrockFunction,
         name: fn_role.clone(),
@@ -227,6 +247,7 @@ fn bedrock_roles(cx: &Ctx<'_>, b: &Bedrock, plan: &mut IamPlan) {
         function_role: RoleId::BedrockFunction,
         invoker_role: RoleId::BedrockInvoker,
         models: b.models.clone(),
+        invocations,
     });
     plan.functions.push(FunctionPlan {
         id: BEDROCK_FUNCTION.into(),

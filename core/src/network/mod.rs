@@ -3,16 +3,20 @@
 //! the security warnings. Each planner reads the plans before it; none
 //! re-derives what an earlier one decided.
 
+mod bedrock_models;
 pub mod dns;
 pub mod endpoints;
+mod flows;
 pub mod iam;
 mod limits;
 pub mod privatelink;
 pub mod reachability;
 pub mod routing;
 mod security;
+mod shares;
 pub mod stacks;
 pub mod studio;
+pub mod workloads;
 
 pub use limits::Limits;
 
@@ -95,14 +99,29 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
         .unwrap_or_default();
     let by_name = vpcs.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let cx = Ctx { topo, vpcs, by_name, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
-    let mut endpoints = endpoints::plan(&cx, out);
+    let subjects = workloads::subjects(topo, |v| cx.vpc(v).map(|p| p.region.clone()));
+    let mut endpoints = endpoints::plan(&cx, &subjects, out);
     let dns = dns::plan(&cx, &endpoints, out);
     let routing = routing::plan(&cx);
+    bedrock_models::check(&cx, out);
     let iam = iam::plan(&cx, &endpoints);
     let privatelink = privatelink::plan(&cx, out);
     let studio = studio::plan(&cx, &endpoints);
+    if let Some(s) = &studio {
+        studio::admit_portal_callers(s, &mut endpoints);
+    }
     endpoints::publish_referenced(topo, &mut endpoints, &iam, studio.as_ref());
-    let reachability = reachability::prove(&cx, &endpoints, &dns, &routing, out);
+    shares::check(&cx, &dns, &routing, out);
+    let inputs = reachability::Inputs {
+        endpoints: &endpoints,
+        dns: &dns,
+        routing: &routing,
+        iam: &iam,
+        studio: studio.as_ref(),
+        privatelink: &privatelink,
+        subjects: &subjects,
+    };
+    let reachability = reachability::prove(&cx, &inputs, out);
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
     let stacks = stacks::plan(topo, vpcs, &routing, &dns);

@@ -7,7 +7,11 @@
 use super::Ctx;
 use super::dns::DnsPlan;
 use super::endpoints::{EndpointPlan, HTTPS};
+use super::iam::{IamPlan, RoleId, RolePlan};
 use super::routing::{RouteIndex, RouteVia, RoutingPlan, TransitGatewayPlan};
+use super::studio::StudioPlan;
+use super::workloads::{Place, PrincipalRef, Subject};
+use crate::access::{Action, Caller, Context, Identity, Policies, Request, Target, Verdict, authorize};
 use crate::catalog::{self, EndpointKind};
 use crate::cidr::Ipv4Net;
 use crate::diagnostic::{Finding, Rule};
@@ -16,26 +20,74 @@ use crate::source::Pointer;
 use crate::spec::{DnsMode, Tier, TransitMode};
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Proof {
     pub workload: String,
-    /// The workload's VPC.
-    pub vpc: String,
-    /// The need as written, e.g. `sts@us-east-1`.
+    /// The workload's VPC; none for a client on premises.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    /// The need as written, e.g. `sts@us-east-1`, or the flow, e.g.
+    /// `flow:bedrock` (the service and region of its last hop).
     pub need: String,
     pub service: String,
     pub region: String,
+    /// Who calls: a role ARN (`arn:aws:iam::<account>:role/*` for a role of
+    /// the account that Linkplan does not write) or `anonymous`.
+    pub principal: String,
+    pub status: ProofStatus,
+    /// `status` is `ok`.
     pub ok: bool,
-    /// The links of the path, in order, when `ok`.
+    /// Why the need is there when the topology does not write it: the AWS
+    /// page for the workload's kind, or the construct that calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implied_by: Option<String>,
+    /// The links of the path, in order, when `ok` (for a need).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<Step>,
     /// The first missing link, when not `ok`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Step>,
+    /// A flow's hops, in order: each a request of its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hops: Vec<Hop>,
+}
+
+/// One request of a flow: who calls what, the path it takes and the
+/// policies on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Hop {
+    pub principal: String,
+    /// The IAM action, e.g. `sts:AssumeRole`.
+    pub action: String,
+    pub resource: String,
+    /// Where the request leaves from: a VPC, or `on-premises`.
+    pub from: String,
+    pub service: String,
+    pub region: String,
+    pub status: ProofStatus,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<Step>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Step>,
+}
+
+/// A proof's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProofStatus {
+    /// Every link holds.
+    Ok,
+    /// A link is missing or a policy refuses: LP031 (LP030 for a region).
+    Refused,
+    /// A policy uses a key or operator the evaluator does not model: LP039.
+    Unknown,
+    /// The topology cannot say yet what a link needs (on-premises routes): LP039.
+    Unproved,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -95,86 +147,170 @@ fn step(link: LinkKind, detail: impl Into<String>) -> Step {
 }
 
 /// The first missing link of a path, and what would supply it.
-struct Missing {
-    step: Step,
-    hint: Option<String>,
+pub(crate) struct Missing {
+    pub(crate) status: ProofStatus,
+    pub(crate) step: Step,
+    pub(crate) hint: Option<String>,
 }
 
 fn missing(link: LinkKind, detail: impl Into<String>, hint: impl Into<String>) -> Missing {
-    Missing { step: step(link, detail), hint: Some(hint.into()) }
+    Missing { status: ProofStatus::Refused, step: step(link, detail), hint: Some(hint.into()) }
 }
 
 fn missing_no_hint(link: LinkKind, detail: impl Into<String>) -> Missing {
-    Missing { step: step(link, detail), hint: None }
+    Missing { status: ProofStatus::Refused, step: step(link, detail), hint: None }
 }
 
-pub fn prove(
-    cx: &Ctx<'_>,
-    endpoints: &[EndpointPlan],
-    dns: &DnsPlan,
-    routing: &RoutingPlan,
-    out: &mut Vec<Finding>,
-) -> Vec<Proof> {
+/// The plans the proof reads: those of the network and the IAM plan whose
+/// policies are on the way.
+pub struct Inputs<'a> {
+    pub endpoints: &'a [EndpointPlan],
+    pub dns: &'a DnsPlan,
+    pub routing: &'a RoutingPlan,
+    pub iam: &'a IamPlan,
+    pub studio: Option<&'a StudioPlan>,
+    pub privatelink: &'a [super::privatelink::PrivateLinkPlan],
+    pub subjects: &'a [Subject],
+}
+
+pub fn prove(cx: &Ctx<'_>, inputs: &Inputs<'_>, out: &mut Vec<Finding>) -> Vec<Proof> {
+    let pc = ProofCtx::new(cx, inputs);
     let mut proofs = Vec::new();
-    let pc = ProofCtx { cx, endpoints, dns, routing: RouteIndex::new(routing), members: Members::new(endpoints, dns) };
-    for (i, w) in cx.topo.workloads.iter().enumerate() {
-        let Some(wv) = cx.vpc(&w.vpc) else { continue };
-        for (j, need) in w.needs.iter().enumerate() {
-            let (short, region) = match need.split_once('@') {
-                Some((s, r)) => (s, r.to_owned()),
-                None => (need.as_str(), wv.region.clone()),
-            };
-            let Some(service) = catalog::service(short) else { continue };
-            if crate::regions::azs(&region).is_none() {
+    for w in inputs.subjects {
+        let caller = pc.caller(&w.principal);
+        for need in &w.needs {
+            let Some(service) = catalog::service(&need.service) else { continue };
+            if crate::regions::azs(&need.region).is_none() {
                 continue;
             }
+            let call = Call {
+                caller: caller.clone(),
+                action: Action::AnyOf(iam_prefix(service.short)),
+                resource: "*".into(),
+                aliases: Vec::new(),
+                identity: Identity::NotDecided,
+                target: Target::None,
+            };
+            // an anonymous caller has no identity an endpoint's policy could
+            // admit for a whole service: what it may call is decided request
+            // by request, in the flows it takes part in
+            if caller == Caller::Anonymous && super::flows::covers_anonymous(pc.inputs, &need.service, &need.region) {
+                continue;
+            }
+            let result = if caller == Caller::Anonymous {
+                pc.network(&w.place, service, &need.region).and_then(|steps| {
+                    Err(Missing {
+                        status: ProofStatus::Unproved,
+                        step: step(
+                            LinkKind::EndpointPolicy,
+                            format!(
+                                "the network path holds ({} links), but no flow Linkplan plans says what an anonymous caller calls through `{}`",
+                                steps.len(),
+                                need.service
+                            ),
+                        ),
+                        hint: Some("anonymous callers are admitted only for the planned flows (the Studio portal); give the workload a role (a kind other than `client`)".into()),
+                    })
+                })
+            } else {
+                pc.hop(&w.place, service, &need.region, &call).map(|(steps, _)| steps)
+            };
             let mut proof = Proof {
                 workload: w.name.clone(),
-                vpc: w.vpc.clone(),
-                need: need.clone(),
-                service: short.to_owned(),
-                region: region.clone(),
-                ok: false,
+                vpc: w.vpc().map(str::to_owned),
+                need: need.written.clone(),
+                service: need.service.clone(),
+                region: need.region.clone(),
+                principal: caller.describe(),
+                status: ProofStatus::Ok,
+                ok: true,
+                implied_by: need.implied_by.map(str::to_owned),
                 path: Vec::new(),
                 reason: None,
+                hops: Vec::new(),
             };
-            let result = if service.offered_in(&region) {
-                pc.path(&w.vpc, wv, service, &region)
-            } else {
-                Err(missing(
-                    LinkKind::Service,
-                    format!("`{short}` is not offered in {region}"),
-                    "choose a region that offers it",
-                ))
-            };
-            let at = Pointer::root().key("workloads").index(i).key("needs").index(j);
             match result {
-                Ok(steps) => {
-                    proof.ok = true;
-                    proof.path = steps;
-                }
-                Err(Missing { step: reason, hint }) => {
-                    // a service missing from the region is LP030, like an endpoint's
-                    let rule = if reason.link == LinkKind::Service { Rule::Lp030 } else { Rule::Lp031 };
-                    let mut finding = Finding::at(
-                        rule,
-                        &at,
-                        format!(
-                            "workload `{}` in VPC `{}` cannot reach `{short}` in {region}: {} (missing link: {})",
-                            w.name, w.vpc, reason.detail, reason.link
-                        ),
+                Ok(steps) => proof.path = steps,
+                Err(m) => {
+                    let implied = need.implied_by.map(|p| format!(" (needed by its kind: {p})")).unwrap_or_default();
+                    let what = format!(
+                        "workload `{}`{} cannot reach `{}` in {}{implied}",
+                        w.name,
+                        w.vpc().map(|v| format!(" in VPC `{v}`")).unwrap_or_default(),
+                        need.service,
+                        need.region
                     );
-                    if let Some(hint) = hint {
-                        finding = finding.hint(hint);
-                    }
-                    out.push(finding);
-                    proof.reason = Some(reason);
+                    out.push(finding(&m, &need.at, &what));
+                    proof.fail(m);
                 }
             }
             proofs.push(proof);
         }
     }
+    proofs.extend(super::flows::prove(&pc, out));
     proofs
+}
+
+/// The finding of a failed proof: LP030 for a region without the service,
+/// LP031 for a refused link, LP039 for one that cannot be decided.
+pub(crate) fn finding(m: &Missing, at: &Pointer, what: &str) -> Finding {
+    let rule = match (m.status, m.step.link) {
+        (ProofStatus::Unknown | ProofStatus::Unproved, _) => Rule::Lp039,
+        (_, LinkKind::Service) => Rule::Lp030,
+        _ => Rule::Lp031,
+    };
+    let verdict = match m.status {
+        ProofStatus::Unknown => "cannot be decided",
+        ProofStatus::Unproved => "is not proved",
+        _ => "missing link",
+    };
+    let f = Finding::at(rule, at, format!("{what}: {} ({verdict}: {})", m.step.detail, m.step.link));
+    match &m.hint {
+        Some(h) => f.hint(h.clone()),
+        None => f,
+    }
+}
+
+impl Proof {
+    pub(crate) fn fail(&mut self, m: Missing) {
+        self.status = m.status;
+        self.ok = false;
+        self.reason = Some(m.step);
+    }
+}
+
+/// What would make a refusing policy allow the request.
+fn policy_hint(link: LinkKind) -> String {
+    match link {
+        LinkKind::EndpointPolicy => {
+            "the endpoint's policy (`endpoints[].policy`) must admit this caller: an anonymous caller is admitted only where Linkplan plans it (the Studio portal's API)".into()
+        }
+        LinkKind::IdentityPolicy => "the caller's role does not allow the call; this is what Linkplan plans for it, so the topology must list what it calls (models, functions, users)".into(),
+        LinkKind::TrustPolicy => "the role's trust policy does not admit the caller: check the accounts that may assume it (`bedrock.invokers`, the portal's account)".into(),
+        _ => "the target's resource policy does not admit the caller through this endpoint".into(),
+    }
+}
+
+/// The IAM service prefix of a catalog service's actions
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>).
+pub(crate) fn iam_prefix(short: &str) -> &str {
+    let base = short.split('.').next().unwrap_or(short);
+    match base {
+        "bedrock-runtime" | "bedrock-agent" | "bedrock-agent-runtime" => "bedrock",
+        "monitoring" => "cloudwatch",
+        "execute-api" => "execute-api",
+        other => other,
+    }
+}
+
+/// One request of a proof, besides the network path it takes.
+pub(crate) struct Call<'a> {
+    pub(crate) caller: Caller,
+    pub(crate) action: Action<'a>,
+    pub(crate) resource: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) identity: Identity<'a>,
+    pub(crate) target: Target<'a>,
 }
 
 /// Membership of the plan's long lists (consumers of an endpoint, VPCs of a
@@ -227,32 +363,177 @@ impl<'a> Members<'a> {
 }
 
 /// The plans a proof reads, with the indexes that make each step a lookup.
-struct ProofCtx<'a> {
-    cx: &'a Ctx<'a>,
+pub(crate) struct ProofCtx<'a> {
+    pub(crate) cx: &'a Ctx<'a>,
+    pub(crate) inputs: &'a Inputs<'a>,
     endpoints: &'a [EndpointPlan],
     dns: &'a DnsPlan,
     routing: RouteIndex<'a>,
     members: Members<'a>,
+    /// The planned roles' ARNs by ID, for `{{role-arn:…}}` placeholders.
+    pub(crate) role_arns: BTreeMap<String, String>,
 }
 
-impl ProofCtx<'_> {
-    /// The path from workload VPC `w` to `service` in `region`.
-    fn path(&self, w: &str, wv: &VpcPlan, service: &catalog::Service, region: &str) -> Result<Vec<Step>, Missing> {
+impl<'a> ProofCtx<'a> {
+    fn new(cx: &'a Ctx<'a>, inputs: &'a Inputs<'a>) -> Self {
+        ProofCtx {
+            cx,
+            inputs,
+            endpoints: inputs.endpoints,
+            dns: inputs.dns,
+            routing: RouteIndex::new(inputs.routing),
+            members: Members::new(inputs.endpoints, inputs.dns),
+            role_arns: inputs.iam.roles.iter().map(|r| (r.id.as_string(), r.arn.clone())).collect(),
+        }
+    }
+
+    pub(crate) fn role(&self, id: &RoleId) -> Option<&'a RolePlan> {
+        self.inputs.iam.roles.iter().find(|r| r.id == *id)
+    }
+
+    /// A planned role as a caller.
+    pub(crate) fn role_caller(r: &RolePlan) -> Caller {
+        Caller::Role { arn: r.arn.clone(), account: r.account_id.clone() }
+    }
+
+    /// The caller a workload's principal is.
+    pub(crate) fn caller(&self, p: &PrincipalRef) -> Caller {
+        match p {
+            PrincipalRef::Planned(id) => match self.role(id) {
+                Some(r) => Self::role_caller(r),
+                None => Caller::Anonymous,
+            },
+            PrincipalRef::AccountRole(account) => {
+                let id = self.cx.topo.accounts.get(account).map(|a| a.id.clone()).unwrap_or_default();
+                Caller::Role { arn: format!("arn:aws:iam::{id}:role/*"), account: id }
+            }
+            PrincipalRef::Anonymous => Caller::Anonymous,
+        }
+    }
+
+    /// The request context AWS gives `call` through endpoint `e`
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>):
+    /// the caller's account and organization, and the endpoint it uses.
+    fn context(&self, caller: &Caller, e: Option<&EndpointPlan>) -> Context {
+        let mut cx = Context::default();
+        if let Caller::Role { arn, account } = caller {
+            cx = cx.with("aws:PrincipalAccount", account.clone()).with("aws:PrincipalArn", arn.clone());
+            if let Some(org) = &self.cx.topo.organization {
+                cx = cx.with("aws:PrincipalOrgID", org.id.clone());
+            }
+        }
+        if let Some(e) = e {
+            cx = cx.with("aws:SourceVpce", crate::policy::Placeholder::EndpointId(&e.id).to_string());
+        }
+        cx
+    }
+
+    /// The network path of a request from `from` to `service` in `region`.
+    pub(crate) fn network(&self, from: &Place, service: &catalog::Service, region: &str) -> Result<Vec<Step>, Missing> {
+        self.network_and_endpoint(from, service, region).map(|(steps, _)| steps)
+    }
+
+    fn network_and_endpoint(
+        &self,
+        from: &Place,
+        service: &catalog::Service,
+        region: &str,
+    ) -> Result<(Vec<Step>, Option<&'a EndpointPlan>), Missing> {
+        if !service.offered_in(region) {
+            return Err(missing(
+                LinkKind::Service,
+                format!("`{}` is not offered in {region}", service.short),
+                "choose a region that offers it",
+            ));
+        }
+        let Place::Vpc { vpc, tier } = from else {
+            return Err(Missing {
+                status: ProofStatus::Unproved,
+                step: step(
+                    LinkKind::Route,
+                    format!(
+                        "the topology has no route from on-premises to the endpoints of `{}` in {region} (VPN or Direct Connect is not modelled yet)",
+                        service.short
+                    ),
+                ),
+                hint: Some("prove it after deploy, or run the client in a VPC the endpoint serves".into()),
+            });
+        };
+        let wv = self
+            .cx
+            .vpc(vpc)
+            .ok_or_else(|| missing_no_hint(LinkKind::Endpoint, format!("VPC `{vpc}` is not planned")))?;
+        let mut sources: Vec<Ipv4Net> = wv.subnets.iter().filter(|s| s.tier == *tier).map(|s| s.cidr).collect();
+        if sources.is_empty() {
+            sources.push(wv.cidr);
+        }
+        self.path(vpc, wv, service, region, &sources)
+    }
+
+    /// One request from `from` to `service` in `region`: the network path,
+    /// then every policy on it. Gives the steps and the endpoint used.
+    pub(crate) fn hop(
+        &self,
+        from: &Place,
+        service: &catalog::Service,
+        region: &str,
+        call: &Call<'_>,
+    ) -> Result<(Vec<Step>, Option<&'a EndpointPlan>), Missing> {
+        let (mut steps, endpoint) = self.network_and_endpoint(from, service, region)?;
+        let context = self.context(&call.caller, endpoint);
+        let mut req = Request::new(&call.caller, call.action, &call.resource, &context).with_roles(&self.role_arns);
+        for a in &call.aliases {
+            req = req.alias(a.clone());
+        }
+        let policies = Policies {
+            endpoint: endpoint.map(|e| (e.id.as_str(), &e.policy)),
+            identity: call.identity,
+            target: call.target,
+        };
+        match authorize(&req, &policies) {
+            Verdict::Allowed(more) => {
+                steps.extend(more);
+                Ok((steps, endpoint))
+            }
+            Verdict::Refused(step) => {
+                Err(Missing { status: ProofStatus::Refused, hint: Some(policy_hint(step.link)), step })
+            }
+            Verdict::Unknown(step) => Err(Missing {
+                status: ProofStatus::Unknown,
+                step,
+                hint: Some("the policy uses a condition Linkplan cannot evaluate; prove it after deploy".into()),
+            }),
+        }
+    }
+
+    /// The network path from the `sources` of workload VPC `w` to `service`
+    /// in `region`, and the endpoint that serves it.
+    fn path(
+        &self,
+        w: &str,
+        wv: &VpcPlan,
+        service: &catalog::Service,
+        region: &str,
+        sources: &[Ipv4Net],
+    ) -> Result<(Vec<Step>, Option<&'a EndpointPlan>), Missing> {
         let (cx, endpoints, members) = (self.cx, self.endpoints, &self.members);
         let short = service.short;
         // 1. a local endpoint answers with its own private DNS (or route table)
         if let Some(e) = endpoints.iter().find(|e| e.vpc == w && e.service == short && e.region == region) {
             if e.kind == EndpointKind::Gateway {
-                return Ok(vec![
-                    step(LinkKind::Endpoint, format!("gateway endpoint `{}` ({})", e.id, e.service_name)),
-                    step(
-                        LinkKind::Route,
-                        format!(
-                            "the route tables of tiers {} of `{w}` send `{short}` traffic to it",
-                            e.route_table_tiers.iter().map(Tier::as_str).collect::<Vec<_>>().join(", ")
+                return Ok((
+                    vec![
+                        step(LinkKind::Endpoint, format!("gateway endpoint `{}` ({})", e.id, e.service_name)),
+                        step(
+                            LinkKind::Route,
+                            format!(
+                                "the route tables of tiers {} of `{w}` send `{short}` traffic to it",
+                                e.route_table_tiers.iter().map(Tier::as_str).collect::<Vec<_>>().join(", ")
+                            ),
                         ),
-                    ),
-                ]);
+                    ],
+                    Some(e),
+                ));
             }
             let mut steps = vec![step(
                 LinkKind::Dns,
@@ -260,8 +541,8 @@ impl ProofCtx<'_> {
             )];
             steps.push(step(LinkKind::Endpoint, format!("`{}` ENIs in {}", e.id, list(&e.subnets))));
             steps.push(step(LinkKind::Route, format!("local to `{w}`")));
-            steps.push(admits(e, wv.cidr)?);
-            return Ok(steps);
+            steps.push(admits(e, sources)?);
+            return Ok((steps, Some(e)));
         }
         if service.kind == EndpointKind::Gateway {
             return Err(missing(
@@ -299,8 +580,8 @@ impl ProofCtx<'_> {
         let mut steps = vec![self.resolves(w, wv, e, service, region)?];
         steps.push(step(LinkKind::Endpoint, format!("`{}` ENIs in hub `{}` {}", e.id, e.vpc, list(&e.subnets))));
         steps.push(self.route(w, wv, &e.vpc, hv)?);
-        steps.push(admits(e, wv.cidr)?);
-        Ok(steps)
+        steps.push(admits(e, sources)?);
+        Ok((steps, Some(e)))
     }
 
     /// How the hub's names resolve in the workload's VPC, by `dns.mode`.
@@ -472,36 +753,74 @@ fn list(nets: &[Ipv4Net]) -> String {
     nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// The endpoint's security group admits the workload's CIDR on 443.
-fn admits(e: &EndpointPlan, cidr: Ipv4Net) -> Result<Step, Missing> {
+/// The endpoint's security group admits every subnet the workload runs in
+/// (its tier's, or the whole VPC) on 443.
+fn admits(e: &EndpointPlan, sources: &[Ipv4Net]) -> Result<Step, Missing> {
     let Some(sg) = &e.security_group else {
         return Err(missing_no_hint(LinkKind::SecurityGroup, format!("`{}` has no security group", e.id)));
     };
-    let by_rule = sg.ingress.iter().any(|i| i.port == HTTPS && i.cidr.is_some_and(|c| c.contains(cidr)));
-    let by_list = sg.prefix_list.as_ref().is_some_and(|l| l.entries.iter().any(|c| c.contains(cidr)));
-    if by_rule || by_list {
-        Ok(step(LinkKind::SecurityGroup, format!("`{}` admits {cidr} on TCP 443", e.id)))
-    } else {
-        Err(missing(
+    let admitted = |cidr: Ipv4Net| {
+        sg.ingress.iter().any(|i| i.port == HTTPS && i.cidr.is_some_and(|c| c.contains(cidr)))
+            || sg.prefix_list.as_ref().is_some_and(|l| l.entries.iter().any(|c| c.contains(cidr)))
+    };
+    match sources.iter().find(|c| !admitted(**c)) {
+        None => Ok(step(LinkKind::SecurityGroup, format!("`{}` admits {} on TCP 443", e.id, list(sources)))),
+        Some(cidr) => Err(missing(
             LinkKind::SecurityGroup,
             format!("the security group of `{}` does not admit {cidr} on 443", e.id),
-            "share the endpoint with the workload's VPC",
-        ))
+            "list the service in the workload's `needs` (endpoint groups admit the subnets of the workloads that need them), or share the endpoint with the workload's VPC",
+        )),
     }
 }
 
 impl Proof {
     /// The proof in words, for `plan explain`.
     pub fn to_text(&self) -> String {
-        let mut s = format!("{} needs {} in {}: ", self.workload, self.service, self.region);
-        if self.ok {
-            s.push_str("reachable\n");
-            for (i, st) in self.path.iter().enumerate() {
-                let _ = writeln!(s, "  {}. {:<15} {}", i + 1, st.link, st.detail);
-            }
-        } else if let Some(r) = &self.reason {
-            let _ = write!(s, "NOT reachable\n  missing link: {}: {}\n", r.link, r.detail);
+        let what = if self.hops.is_empty() {
+            format!("{} needs {} in {}", self.workload, self.service, self.region)
+        } else {
+            format!("{} {} ({} hops)", self.workload, self.need, self.hops.len())
+        };
+        let mut s = format!("{what}, as {}: {}\n", self.principal, verdict(self.status));
+        if let Some(by) = &self.implied_by {
+            let _ = writeln!(s, "  needed by: {by}");
+        }
+        if self.hops.is_empty() {
+            steps_text(&mut s, "  ", &self.path, self.reason.as_ref());
+        }
+        for (i, h) in self.hops.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "  hop {}: {} {} on {} from {} via {} in {}: {}",
+                i + 1,
+                h.principal,
+                h.action,
+                h.resource,
+                h.from,
+                h.service,
+                h.region,
+                verdict(h.status)
+            );
+            steps_text(&mut s, "    ", &h.path, h.reason.as_ref());
         }
         s
+    }
+}
+
+fn verdict(status: ProofStatus) -> &'static str {
+    match status {
+        ProofStatus::Ok => "reachable",
+        ProofStatus::Refused => "NOT reachable",
+        ProofStatus::Unknown => "cannot be decided",
+        ProofStatus::Unproved => "not proved",
+    }
+}
+
+fn steps_text(s: &mut String, indent: &str, path: &[Step], reason: Option<&Step>) {
+    for (i, st) in path.iter().enumerate() {
+        let _ = writeln!(s, "{indent}{}. {:<15} {}", i + 1, st.link, st.detail);
+    }
+    if let Some(r) = reason {
+        let _ = writeln!(s, "{indent}missing link: {}: {}", r.link, r.detail);
     }
 }

@@ -6,6 +6,7 @@
 use super::Ctx;
 use super::iam::RoleId;
 use crate::names::{REST_API, SAGEMAKER_DOMAIN};
+use crate::policy::{Placeholder, PolicyDocument, Principal, Statement};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -31,6 +32,45 @@ pub struct PortalPlan {
     pub api_endpoint: Option<String>,
     /// The private REST API's name.
     pub api_name: String,
+    /// The API's stage: `GET /<stage>/studio/{user}`.
+    pub api_stage: String,
+    /// The private API's resource policy: any caller, but only through the
+    /// planned execute-api endpoint (`aws:SourceVpce`), when one is planned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_policy: Option<PolicyDocument>,
+}
+
+/// The portal API's stage name.
+pub const API_STAGE: &str = "portal";
+
+/// A private API must have a resource policy; this one admits every caller
+/// (the JWT authorizer decides who) but only through `endpoint`
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html#apigateway-resource-policies-source-vpc-example>).
+fn api_policy(endpoint: &str) -> PolicyDocument {
+    let all = vec!["execute-api:/*".to_owned()];
+    PolicyDocument::new(vec![
+        Statement::allow("InvokeThePortal", &["execute-api:Invoke"], all.clone()).principal(Principal::any()),
+        Statement::deny("OnlyThroughThePlannedEndpoint", &["execute-api:Invoke"], all)
+            .principal(Principal::any())
+            .when("StringNotEquals", "aws:SourceVpce", vec![Placeholder::EndpointId(endpoint).to_string()]),
+    ])
+}
+
+/// Lets the browser's anonymous call reach the portal through the
+/// endpoint its API admits. A call carrying a bearer token (the portal's JWT)
+/// is anonymous to an execute-api endpoint's policy
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-vpc-endpoint-policies.html>),
+/// so the endpoint admits anonymous callers for exactly the portal's
+/// stage and route in the portal's account; the API's resource policy and
+/// authorizer stay the guard.
+pub fn admit_portal_callers(plan: &StudioPlan, endpoints: &mut [super::endpoints::EndpointPlan]) {
+    let p = &plan.portal;
+    let Some(id) = &p.api_endpoint else { return };
+    let Some(e) = endpoints.iter_mut().find(|e| e.id == *id) else { return };
+    let route = format!("arn:aws:execute-api:{}:{}:*/{}/GET/studio/*", p.region, p.account_id, p.api_stage);
+    e.policy.statements.push(
+        Statement::allow("StudioPortalCallers", &["execute-api:Invoke"], vec![route]).principal(Principal::any()),
+    );
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -88,8 +128,10 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[super::endpoints::EndpointPlan]) -> Optio
             vpc: s.portal.vpc.clone(),
             presigned_url_ttl_seconds: s.portal.presigned_url_ttl_seconds,
             role: RoleId::StudioPortal,
+            api_policy: api_endpoint.as_deref().map(api_policy),
             api_endpoint,
             api_name: REST_API.name(&[&cx.topo.name, "studio-portal"]),
+            api_stage: API_STAGE.into(),
         },
         domains,
     })

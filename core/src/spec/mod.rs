@@ -236,6 +236,21 @@ pub struct EndpointGroup {
     /// given, else the topology's accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<EndpointPolicy>,
+    /// Whom the endpoints' security groups admit from each VPC they serve:
+    /// `needs` (the default), the subnets of the workloads that need the
+    /// service; `vpcs`, the whole VPC. A VPC that declares no workloads is
+    /// admitted whole either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admit: Option<Admit>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Admit {
+    /// The tier subnets of the workloads that need the service.
+    Needs,
+    /// Every address of each VPC served.
+    Vpcs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -277,11 +292,57 @@ pub struct OnPremises {
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Workload {
     pub name: String,
-    pub vpc: String,
-    /// `service` (the workload's own region) or `service@region`.
+    /// The VPC it runs in; a `client` on premises names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    /// What runs: it decides the workload's principal and the needs AWS
+    /// documents for it. Without a kind, generic compute whose principal is a
+    /// role of its VPC's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<WorkloadKind>,
+    /// The tier of its VPC it runs in (default `workload`): endpoint security
+    /// groups admit that tier's subnets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// A `client` outside AWS, on the networks of `dns.onPremises`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_premises: bool,
+    /// `service` (the workload's own region) or `service@region`, besides
+    /// those its kind implies.
+    #[serde(default)]
     pub needs: Vec<String>,
+}
+
+/// What a workload is, as AWS sees its calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkloadKind {
+    /// A Lambda function in the VPC: its execution role calls.
+    Lambda,
+    /// A SageMaker notebook instance with direct internet access off.
+    Notebook,
+    /// A SageMaker Studio domain's apps (`VpcOnly`).
+    Studio,
+    /// EC2 instances or containers: their instance or task role calls.
+    Instance,
+    /// Outside AWS (on premises, a browser): anonymous to AWS, may carry a
+    /// bearer token.
+    Client,
+}
+
+impl WorkloadKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Lambda => "lambda",
+            WorkloadKind::Notebook => "notebook",
+            WorkloadKind::Studio => "studio",
+            WorkloadKind::Instance => "instance",
+            WorkloadKind::Client => "client",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

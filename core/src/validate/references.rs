@@ -44,7 +44,7 @@ pub fn check(topo: &Topology, out: &mut Vec<Finding>) {
     endpoints(topo, &vpcs, out);
     for (i, w) in topo.workloads.iter().enumerate() {
         let p = root.key("workloads").index(i);
-        refer("VPC", &w.vpc, &vpcs, &p.key("vpc"), out);
+        workload_place(topo, w, &vpcs, &p, out);
         for (j, need) in w.needs.iter().enumerate() {
             let service = need.split_once('@').map_or(need.as_str(), |(s, _)| s);
             service_ref(service, &p.key("needs").index(j), out);
@@ -142,6 +142,62 @@ fn endpoints(topo: &Topology, vpcs: &[&str], out: &mut Vec<Finding>) {
 }
 
 /// LP010 when `name` is not one of `known` (sorted: the keys of a map).
+/// Where a workload runs: a VPC of the topology (and a tier of it), or, for a
+/// `client` only, the on-premises networks of `dns.onPremises`.
+fn workload_place(topo: &Topology, w: &crate::spec::Workload, vpcs: &[&str], p: &Pointer, out: &mut Vec<Finding>) {
+    use crate::spec::WorkloadKind;
+    if w.on_premises {
+        if w.kind != Some(WorkloadKind::Client) {
+            out.push(
+                Finding::at(
+                    Rule::Lp015,
+                    &p.key("onPremises"),
+                    format!("workload `{}` is on premises but not `kind: client`", w.name),
+                )
+                .hint("only a client runs outside AWS; give the workload `kind: client`, or a `vpc` instead"),
+            );
+        }
+        if w.vpc.is_some() {
+            out.push(
+                Finding::at(
+                    Rule::Lp015,
+                    &p.key("vpc"),
+                    format!("workload `{}` names a VPC and `onPremises: true`", w.name),
+                )
+                .hint("a workload runs in one place: drop `vpc` or `onPremises`"),
+            );
+        }
+        if topo.dns.as_ref().and_then(|d| d.on_premises.as_ref()).is_none() {
+            out.push(
+                Finding::at(
+                    Rule::Lp015,
+                    &p.key("onPremises"),
+                    format!("workload `{}` is on premises, but `dns.onPremises` names no networks", w.name),
+                )
+                .hint("add `dns: { onPremises: { cidrs: [...] } }` with the networks the clients are on"),
+            );
+        }
+        return;
+    }
+    let Some(vpc) = &w.vpc else {
+        out.push(
+            Finding::at_key(Rule::Lp001, p, format!("workload `{}` has no `vpc`", w.name))
+                .hint("name the VPC it runs in, or for a client outside AWS set `kind: client` and `onPremises: true`"),
+        );
+        return;
+    };
+    refer("VPC", vpc, vpcs, &p.key("vpc"), out);
+    if let (Some(tier), Some(v)) = (&w.tier, topo.vpcs.get(vpc)) {
+        let named: Vec<&str> = v.subnets.iter().flat_map(|s| s.keys().map(String::as_str)).collect();
+        let mut known: Vec<&str> = ["workload"].into_iter().chain(named).collect();
+        known.sort_unstable();
+        known.dedup();
+        if !known.contains(&tier.as_str()) {
+            refer("tier", tier.as_str(), &known, &p.key("tier"), out);
+        }
+    }
+}
+
 fn refer(kind: &str, name: &str, known: &[&str], path: &Pointer, out: &mut Vec<Finding>) {
     if known.binary_search(&name).is_ok() {
         return;

@@ -15,7 +15,8 @@ pub struct Args {
     pub file: PathBuf,
     /// The workload's name.
     pub workload: String,
-    /// The service, as in its `needs` (`sts` or `sts@us-east-1`).
+    /// The service, as in its `needs` (`sts` or `sts@us-east-1`), or a flow
+    /// (`flow:bedrock`, `flow:studio/<lob>`, `privatelink:<name>`).
     pub service: String,
     #[arg(long)]
     pub lock: Option<PathBuf>,
