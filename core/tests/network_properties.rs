@@ -1,5 +1,6 @@
 //! Properties of the network plans: reachability is monotone (removing a
-//! link never turns a failing proof into a passing one) and endpoint
+//! link — a share, a service, an attachment, an account a trust policy
+//! admits — never turns a failing proof or flow into a passing one) and endpoint
 //! security groups admit exactly their consumers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -30,6 +31,10 @@ fn removable(v: &Value) -> Vec<Link> {
     for item in v["transit"]["attach"].as_array().into_iter().flatten() {
         links.push(Link { list: "/transit/attach".into(), item: item.clone() });
     }
+    // the accounts a trust policy admits
+    for item in v["bedrock"]["invokers"].as_array().into_iter().flatten() {
+        links.push(Link { list: "/bedrock/invokers".into(), item: item.clone() });
+    }
     links
 }
 
@@ -43,9 +48,14 @@ fn without(v: &Value, links: &[&Link]) -> String {
     serde_json::to_string_pretty(&v).unwrap()
 }
 
-/// The needs (by path) that fail.
+/// The needs and flows (by path) that fail or cannot be proved.
 fn failing(text: &str) -> BTreeSet<String> {
-    run(text).diagnostics.iter().filter(|d| d.code == "LP031").filter_map(|d| d.path.clone()).collect()
+    run(text)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LP031" || d.code == "LP039")
+        .filter_map(|d| d.path.clone())
+        .collect()
 }
 
 fn example_value(name: &str) -> Value {
