@@ -6,7 +6,7 @@ use crate::network::dns::DnsPlan;
 use crate::network::endpoints::EndpointPlan;
 use crate::network::iam::IamPlan;
 use crate::network::privatelink::PrivateLinkPlan;
-use crate::network::reachability::Proof;
+use crate::network::reachability::{Proof, ProofStatus};
 use crate::network::routing::RoutingPlan;
 use crate::network::stacks::{StackPlan, StackRole, VpcRole};
 use crate::network::studio::StudioPlan;
@@ -185,8 +185,17 @@ privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
         if !self.reachability.is_empty() {
             out.push_str("\nreachability\n");
             for p in &self.reachability {
-                let verdict = if p.ok { "ok" } else { "FAILS" };
-                let _ = writeln!(out, "  {:<6} {} needs {} in {}", verdict, p.workload, p.service, p.region);
+                let verdict = match p.status {
+                    ProofStatus::Ok => "ok",
+                    ProofStatus::Refused => "FAILS",
+                    ProofStatus::Unknown => "UNKNOWN",
+                    ProofStatus::Unproved => "UNPROVED",
+                };
+                if p.hops.is_empty() {
+                    let _ = writeln!(out, "  {verdict:<8} {} needs {} in {}", p.workload, p.service, p.region);
+                } else {
+                    let _ = writeln!(out, "  {verdict:<8} {} {} ({} hops)", p.workload, p.need, p.hops.len());
+                }
             }
         }
         out

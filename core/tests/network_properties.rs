@@ -48,13 +48,20 @@ fn without(v: &Value, links: &[&Link]) -> String {
     serde_json::to_string_pretty(&v).unwrap()
 }
 
-/// The needs and flows (by path) that fail or cannot be proved.
+/// The workloads (and sections that make flows) whose proofs fail or
+/// cannot be proved. A workload's failure is counted once, whether a need
+/// (`/workloads/1/needs/0`) or its flow (`/workloads/1`) reports it: a flow
+/// failing on a need's own link is reported by the need.
 fn failing(text: &str) -> BTreeSet<String> {
     run(text)
         .diagnostics
         .iter()
         .filter(|d| d.code == "LP031" || d.code == "LP039")
         .filter_map(|d| d.path.clone())
+        .map(|p| match p.strip_prefix("/workloads/") {
+            Some(rest) => format!("/workloads/{}", rest.split('/').next().unwrap_or_default()),
+            None => p,
+        })
         .collect()
 }
 

@@ -105,7 +105,11 @@ fn flow(pc: &ProofCtx<'_>, workload: &Subject, need: String, hops: Vec<HopSpec<'
                     m.step.link,
                     LinkKind::Service | LinkKind::Endpoint | LinkKind::Dns | LinkKind::Route | LinkKind::SecurityGroup
                 );
-                let reported = network && h.from == workload.place && workload.needs(h.service, &h.region);
+                // (an anonymous caller's needs are proved by its flows alone)
+                let reported = network
+                    && workload.principal != super::workloads::PrincipalRef::Anonymous
+                    && h.from == workload.place
+                    && workload.needs(h.service, &h.region);
                 hop.status = m.status;
                 hop.reason = Some(m.step.clone());
                 proof.hops.push(hop);
