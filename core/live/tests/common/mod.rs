@@ -47,6 +47,8 @@ endpoints:
     share: [app]
 dns:
   mode: profile
+# RAM shares the transit gateway and the Profile inside the organization
+organization: { id: o-livetest01 }
 "#;
 
 pub use moto::query;
