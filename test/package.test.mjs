@@ -1,11 +1,13 @@
 // The packed @linkplan/cdk tarball carries its native binding: packed with
 // `npm pack`, installed into a scratch app outside the workspace, it loads a
 // topology and synthesizes. (npm workspaces silently drop a bundled
-// workspace package from a tarball, so this is checked, not assumed.)
+// workspace package from a tarball, so this is checked, not assumed.) The
+// TypeScript app of the npm page (cdk-lib/README.md) is compiled there with
+// `strict` and run, and prints what the page says it prints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,7 +29,17 @@ test('the packed library ships its binding and works from a scratch app', { time
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', version: '0.0.0', private: true }));
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, info.filename), 'aws-cdk-lib@2.276.0', 'constructs@10.8.1'],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      join(dir, info.filename),
+      'aws-cdk-lib@2.276.0',
+      'constructs@10.8.1',
+      'cdk-nag@3.0.2',
+      '@types/node@20',
+    ],
     {
       cwd: app,
       stdio: 'pipe',
@@ -46,4 +58,38 @@ test('the packed library ships its binding and works from a scratch app', { time
   );
   const result = JSON.parse(execFileSync('node', ['synth.js'], { cwd: app, encoding: 'utf8' }).trim().split('\n').pop());
   assert.deepEqual(result, { name: 'bedrock-privatelink', vpcs: 3, stacks: 6 });
+
+  // the npm page's app: its first ```ts block, type-checked with `strict` and run
+  const readme = readFileSync(join(root, 'cdk-lib/README.md'), 'utf8');
+  const source = readme.match(/```ts\n([\s\S]*?)```/)?.[1];
+  assert.ok(source, 'cdk-lib/README.md has a ```ts block');
+  const printed = readme.match(/prints this on stderr during `cdk synth`:\n\n```\n([\s\S]*?)```/)?.[1];
+  assert.ok(printed, 'cdk-lib/README.md shows what its app prints');
+  mkdirSync(join(app, 'bin'));
+  writeFileSync(join(app, 'bin/app.ts'), source);
+  copyFileSync(example, join(app, 'topology.yaml'));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        strict: true,
+        outDir: 'build',
+        rootDir: '.',
+        types: ['node'],
+        skipLibCheck: false,
+      },
+      include: ['bin'],
+    }),
+  );
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  execFileSync('node', [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+  const run = spawnSync('node', ['build/bin/app.js'], {
+    cwd: app,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_OUTDIR: join(dir, 'cdk.out.ts') },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, printed);
 });

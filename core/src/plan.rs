@@ -149,7 +149,8 @@ impl Plan {
             let _ = writeln!(out, "  {:<12} {:<12} {:<18} {:>9}", "tier", "az", "cidr", "usable");
             for s in &v.subnets {
                 let usable = s.cidr.size().saturating_sub(crate::cidr::subnets::AWS_RESERVED);
-                let _ = writeln!(out, "  {:<12} {:<12} {:<18} {:>9}", s.tier, s.az, s.cidr.to_string(), usable);
+                let _ =
+                    writeln!(out, "  {:<12} {:<12} {:<18} {:>9}", s.tier.to_string(), s.az, s.cidr.to_string(), usable);
             }
         }
         if !self.endpoints.is_empty() {
