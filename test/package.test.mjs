@@ -38,7 +38,7 @@ test('the packed library ships its binding and works from a scratch app', { time
       'aws-cdk-lib@2.276.0',
       'constructs@10.8.1',
       'cdk-nag@3.0.2',
-      '@types/node@20',
+      '@types/node@20.19.43',
     ],
     {
       cwd: app,
