@@ -12,6 +12,11 @@ export interface Plan {
   readonly endpoints: EndpointPlan[];
   readonly iam: IamPlan;
   /**
+   * The isolation proofs: segments that must not reach each other, and
+   * the `isolation:` assertions.
+   */
+  readonly isolation: IsolationProof[];
+  /**
    * The topology's name.
    */
   readonly name: string;
@@ -108,7 +113,8 @@ export interface ProfilePlan {
   };
   readonly associations: string[];
   /**
-   * `<account>/<region>`.
+   * `<account>/<region>`, or `<account>/<region>/<segment>` for the
+   * consumers of a segment other than the default one.
    */
   readonly id: string;
   /**
@@ -404,6 +410,32 @@ export interface RolePlan {
   readonly stack: string;
   readonly trust: PolicyDocument;
 }
+export interface IsolationProof {
+  /**
+   * Routes across the boundary the topology asks for (`serves`), each
+   * limited to a hub's endpoints.
+   */
+  readonly exceptions?: string[];
+  /**
+   * What must not reach `to`: `segment:<name>` or `vpc:<name>`.
+   */
+  readonly from: string;
+  /**
+   * The first path found, when violated.
+   */
+  readonly path?: Step[];
+  /**
+   * With a service, only its endpoints in `to` must be out of reach.
+   */
+  readonly service?: string;
+  readonly source: IsolationSource;
+  readonly status: IsolationStatus;
+  readonly to: string;
+}
+export interface Step {
+  readonly detail: string;
+  readonly link: LinkKind;
+}
 export interface PrivateLinkPlan {
   readonly acceptanceRequired: boolean;
   /**
@@ -514,10 +546,6 @@ export interface Hop {
   readonly resource: string;
   readonly service: string;
   readonly status: ProofStatus;
-}
-export interface Step {
-  readonly detail: string;
-  readonly link: LinkKind;
 }
 export interface RoutingPlan {
   readonly attachments: AttachmentPlan[];
@@ -817,6 +845,17 @@ export enum LinkKind {
   IDENTITY_POLICY = 'identity-policy',
   TRUST_POLICY = 'trust-policy',
   RESOURCE_POLICY = 'resource-policy',
+}
+/**
+ * Why the proof is made.
+ */
+export enum IsolationSource {
+  SEGMENTS = 'segments',
+  ASSERTION = 'assertion',
+}
+export enum IsolationStatus {
+  ISOLATED = 'isolated',
+  VIOLATED = 'violated',
 }
 /**
  * A proof's verdict.

@@ -40,6 +40,9 @@ pub struct Plan {
     pub iam: IamPlan,
     /// A verdict and a path for every `workloads[].needs` entry.
     pub reachability: Vec<Proof>,
+    /// The isolation proofs: segments that must not reach each other, and
+    /// the `isolation:` assertions.
+    pub isolation: Vec<crate::network::isolation::IsolationProof>,
     /// The topology's own PrivateLink services.
     pub privatelink: Vec<PrivateLinkPlan>,
     /// SageMaker Studio across accounts: the portal and the domains.

@@ -75,12 +75,22 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
     validate::check_overlaps(&facts, &by_name, out);
 
     let hubs = topo.hubs();
+    let runs_workloads = topo.workload_vpcs();
     let mut vpcs = BTreeMap::new();
     for (name, vpc) in &facts.vpcs {
         let (roles, stack_role) = stacks::vpc_roles(topo, &hubs, name);
         let Some(addr) = addresses.get(name) else { continue };
         let locked_subnets = lock.and_then(|l| l.vpcs.get(*name)).filter(|l| l.cidr == addr.cidr).map(|l| &l.subnets);
-        let tiers = vpc.tiers();
+        let mut tiers = vpc.tiers();
+        // a hub that runs nothing holds endpoints only: no `workload` tier
+        // unless the topology asks for one (its `subnets`, a workload placed
+        // in it) or the lock already holds one (locked subnets never go)
+        let asked = runs_workloads.contains(name)
+            || vpc.spec.subnets.as_ref().is_some_and(|s| s.contains_key(Tier::Workload.as_str()))
+            || locked_subnets.is_some_and(|l| l.keys().any(|k| k.tier == Tier::Workload));
+        if hubs.contains(name) && !asked {
+            tiers.retain(|(t, _)| *t != Tier::Workload);
+        }
         let (planned, errors) = subnets::plan(&SubnetInput {
             vpc: addr.cidr,
             azs: &vpc.azs,
@@ -127,6 +137,7 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         routing: network.routing,
         iam: network.iam,
         reachability: network.reachability,
+        isolation: network.isolation,
         privatelink: network.privatelink,
         studio: network.studio,
     })

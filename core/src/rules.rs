@@ -163,8 +163,8 @@ rules! {
         example: "endpoints:\n  - { vpc: hub, services: [sts], share: [app] }\n  - { vpc: app, services: [sts] }   # LP032\n",
     }
     Lp033 "LP033" Error {
-        title: "two hubs serve the same service name to one VPC",
-        explanation: "A name resolves to one place: two hubs sharing the same service with one VPC would give it two zones for one name.",
+        title: "two hubs serve the same service name to one VPC, or to on-premises",
+        explanation: "A name resolves to one place: two hubs sharing the same service with one VPC would give it two zones for one name. In `resolver` mode with `dns.onPremises`, every hub's inbound resolver answers on-premises, whose forwarders send each name to one place: two hubs serving the same name to on-premises is the same conflict.",
         example: "endpoints:\n  - { vpc: hub-a, services: [sts], share: [app] }\n  - { vpc: hub-b, services: [sts], share: [app] }   # LP033\n",
     }
     Lp034 "LP034" Error {
@@ -216,6 +216,16 @@ rules! {
         title: "the live accounts already hold what the plan would create again",
         explanation: "Found by `plan check --live`: a transit gateway in the owner account and region where the plan creates one, or a VPC endpoint for a service the plan puts in another VPC of the same account and region.",
         example: "",
+    }
+    Lp070 "LP070" Error {
+        title: "what must not reach each other can: a packet path crosses a boundary",
+        explanation: "Segments that `transit.segments` does not let reach each other, and each `isolation:` assertion, are proved over the planned routes: no VPC of one side may have a route to a VPC of the other whose transit gateway table (or VPC peering) carries it on, in either direction; with `service`, no endpoint of that service may be reachable and admit the source. The finding names the path found. Routes a `serves` exception opens are allowed only to a hub that holds endpoints only.",
+        example: "isolation:\n  - from: { segment: non-prod }\n    to: { segment: prod, service: bedrock-runtime }   # LP070 when a prod hub shares bedrock-runtime with non-prod\n",
+    }
+    Lp071 "LP071" Error {
+        title: "a hub shares endpoints across a segment boundary",
+        explanation: "Sharing a hub's endpoints with a VPC of a segment its own segment does not reach routes the two together, so it is a decision the topology states: `transit.segments.<hub's segment>.serves: [<segment>]`. The exception opens routes between the hub and those VPCs only, and is proved (LP070) to reach nothing but the hub's endpoints.",
+        example: "vpcs:\n  hub-prod: { account: net, region: eu-central-1, size: 22, azs: 2, segment: prod }\n  app-dev: { account: dev, region: eu-central-1, size: 20, azs: 2, segment: non-prod }\nendpoints:\n  - { vpc: hub-prod, services: [sts], share: [app-dev] }   # LP071\n",
     }
 }
 

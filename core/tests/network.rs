@@ -65,8 +65,9 @@ fn bedrock_example_endpoints_admit_exactly_their_consumers() {
         .iter()
         .map(|i| (i["cidr"].as_str().unwrap(), i["port"].as_u64().unwrap()))
         .collect();
-    // the hub declares no workloads: admitted whole; app-apse1's notebook
-    // runs in its workload tier, whose two subnets (aggregated) are admitted
+    // the hub runs nothing (it holds endpoints only, no workload tier): it
+    // has no callers to admit; app-apse1's notebook runs in its workload
+    // tier, whose two subnets (aggregated) are admitted
     let workload: Vec<&str> = p["vpcs"]["app-apse1"]["subnets"]
         .as_array()
         .unwrap()
@@ -75,7 +76,8 @@ fn bedrock_example_endpoints_admit_exactly_their_consumers() {
         .map(|s| s["cidr"].as_str().unwrap())
         .collect();
     assert_eq!(workload, ["10.11.0.0/22", "10.11.4.0/22"]);
-    assert_eq!(ingress, [("10.10.0.0/16", 443), ("10.11.0.0/21", 443)]);
+    assert_eq!(ingress, [("10.11.0.0/21", 443)]);
+    assert!(p["vpcs"]["app-use1"]["subnets"].as_array().unwrap().iter().all(|s| s["tier"] != "workload"));
     assert_ne!(p["vpcs"]["app-apse1"]["cidr"], "10.11.0.0/21", "the whole VPC is not admitted");
     assert_eq!(sts["subnets"].as_array().unwrap().len(), 2);
     assert_eq!(
@@ -294,12 +296,13 @@ fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
     );
     let o = run(&t);
     let d = o.diagnostics.iter().find(|d| d.code == "LP040").unwrap_or_else(|| panic!("{:?}", o.diagnostics));
-    assert!(d.message.contains("managed prefix list `hub-sts-consumers`") && d.message.contains("71"), "{}", d.message);
+    // the 70 spokes; the hub, of endpoints only, admits nothing of its own
+    assert!(d.message.contains("managed prefix list `hub-sts-consumers`") && d.message.contains("70"), "{}", d.message);
     let raised =
         t.replace("quotas: { vpcsPerRegion: 100,", "quotas: { securityGroupInboundRules: 200, vpcsPerRegion: 100,");
     let p = plan_value(&raised);
     let sts = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == "hub/sts").unwrap();
-    assert_eq!(sts["securityGroup"]["ingress"].as_array().unwrap().len(), 71);
+    assert_eq!(sts["securityGroup"]["ingress"].as_array().unwrap().len(), 70);
     assert!(sts["securityGroup"].get("prefixList").is_none());
 }
 
@@ -401,4 +404,56 @@ fn studio_plan_names_each_domain_and_the_portal_api_endpoint() {
         );
     }
     assert!(plan_value(&bedrock()).get("studio").is_none());
+}
+
+/// Seed 001's bank: a prod and a non-prod hub per region in one network
+/// account. Each hub's table reaches exactly the VPCs it serves, each
+/// segment resolves through a Profile of its own, every workload reaches its
+/// own segment's hub, and the proof finds the segments isolated.
+#[test]
+fn the_two_hub_bank_layout_is_proved_isolated() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules/LP070-ok-bank-layout-isolated.yaml"))
+            .unwrap();
+    let p = plan_value(&text);
+    let hubs = ["hub-prod-euc1", "hub-dev-euc1", "hub-prod-euw1", "hub-dev-euw1"];
+    for g in p["routing"]["transitGateways"].as_array().unwrap() {
+        for t in g["routeTables"].as_array().unwrap() {
+            let props: Vec<&str> = t["propagations"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let assoc: Vec<&str> = t["associations"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            if let Some(hub) = hubs.iter().find(|h| assoc == [**h]) {
+                let served = if hub.starts_with("hub-prod") { "payments" } else { "sandbox" };
+                assert_eq!(
+                    props,
+                    [format!("{served}-{}", &hub[hub.len() - 4..])],
+                    "{hub} reaches exactly what it serves"
+                );
+            }
+            if t["name"] != "peering" {
+                assert!(
+                    props.iter().filter(|v| hubs.contains(v)).count() <= 1,
+                    "{}: no table reaches two hubs",
+                    t["id"]
+                );
+            }
+        }
+    }
+    let profiles = p["dns"]["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 4, "a Profile per account, region and segment");
+    for pr in profiles {
+        let assoc = pr["associations"].as_array().unwrap();
+        let prod = pr["id"].as_str().unwrap().ends_with("/prod");
+        assert!(
+            assoc.iter().all(|v| v.as_str().unwrap().starts_with(if prod { "payments" } else { "sandbox" })),
+            "{pr}"
+        );
+    }
+    for proof in p["reachability"].as_array().unwrap() {
+        assert_eq!(proof["status"], "ok", "{proof}");
+        let hub = if proof["workload"].as_str().unwrap().starts_with("payments") { "hub-prod" } else { "hub-dev" };
+        assert!(proof["path"].to_string().contains(hub), "{proof}");
+    }
+    let isolation = p["isolation"].as_array().unwrap();
+    assert_eq!(isolation.len(), 2);
+    assert!(isolation.iter().all(|i| i["status"] == "isolated" && i.get("exceptions").is_none()), "{isolation:?}");
 }

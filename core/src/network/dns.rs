@@ -4,7 +4,8 @@
 //! - `association`: the zone is associated with each consumer VPC; across
 //!   accounts the authorization (zone owner) and association (VPC owner)
 //!   handshake is planned;
-//! - `profile`: a Route 53 Profile per hub account and consumer region holds
+//! - `profile`: a Route 53 Profile per hub account, consumer region and
+//!   consumer segment holds
 //!   the zones, is shared by RAM and associated with each consumer VPC;
 //! - `resolver`: inbound and outbound resolver endpoints in the hub, and a
 //!   forwarding rule per zone to the inbound IPs, shared by RAM and
@@ -22,7 +23,7 @@ use crate::names::{
     RESOLVER_RULE_ASSOCIATION, RESOURCE_SHARE,
 };
 use crate::source::Pointer;
-use crate::spec::{DnsMode, Tier};
+use crate::spec::{DEFAULT_SEGMENT, DnsMode, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -88,7 +89,8 @@ pub struct ZoneAuthorization {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilePlan {
-    /// `<account>/<region>`.
+    /// `<account>/<region>`, or `<account>/<region>/<segment>` for the
+    /// consumers of a segment other than the default one.
     pub id: String,
     pub name: String,
     pub account: String,
@@ -301,19 +303,25 @@ fn share_path(cx: &Ctx<'_>, hub: &str, consumer: &str) -> Pointer {
     Pointer::root().key("endpoints")
 }
 
-/// One Profile per hub account and consumer region.
+type ProfileKey = (String, String, String);
+
+/// One Profile per hub account, consumer region and consumer segment: a
+/// Profile's zones answer every VPC associated with it, so two segments'
+/// hubs (which serve the same names) never share one.
 fn profiles(
     cx: &Ctx<'_>,
     zones: &[HostedZonePlan],
     endpoints: &[EndpointPlan],
     out: &mut Vec<Finding>,
 ) -> Vec<ProfilePlan> {
-    let mut by_key: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    // (hub account, consumer region, consumer segment) → (zones, consumer VPCs)
+    let mut by_key: BTreeMap<ProfileKey, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
     for z in zones {
         let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
         for c in &e.shared_with {
             let Some(cv) = cx.vpc(c) else { continue };
-            let entry = by_key.entry((z.account.clone(), cv.region.clone())).or_default();
+            let segment = cx.topo.segment_of(c).to_owned();
+            let entry = by_key.entry((z.account.clone(), cv.region.clone(), segment)).or_default();
             entry.0.insert(z.id.clone());
             entry.1.insert(c.clone());
         }
@@ -321,7 +329,7 @@ fn profiles(
     let zone_names: BTreeMap<&String, &String> = zones.iter().map(|z| (&z.id, &z.name)).collect();
     let mut owner_of: BTreeMap<String, String> = BTreeMap::new();
     let mut out_profiles = Vec::new();
-    for ((account, region), (zones, vpcs)) in by_key {
+    for ((account, region, segment), (zones, vpcs)) in by_key {
         for v in &vpcs {
             if let Some(first) = owner_of.insert(v.clone(), account.clone()) {
                 out.push(
@@ -336,8 +344,12 @@ fn profiles(
         }
         let shared_with_accounts: BTreeSet<String> =
             vpcs.iter().filter_map(|v| cx.vpc(v)).map(|v| v.account.clone()).filter(|a| *a != account).collect();
-        let id = format!("{account}/{region}");
-        let name = PROFILE.name(&[&cx.topo.name, &account, &region]);
+        // the default segment's Profile keeps the name it had before segments
+        let (id, name) = if segment == DEFAULT_SEGMENT {
+            (format!("{account}/{region}"), PROFILE.name(&[&cx.topo.name, &account, &region]))
+        } else {
+            (format!("{account}/{region}/{segment}"), PROFILE.name(&[&cx.topo.name, &account, &region, &segment]))
+        };
         let zone_association_names = zones
             .iter()
             .filter_map(|z| zone_names.get(z).map(|n| (z.clone(), PROFILE_RESOURCE_ASSOCIATION.name(&[n]))))
@@ -357,6 +369,36 @@ fn profiles(
         });
     }
     out_profiles
+}
+
+/// LP033 for on-premises: every resolver-mode hub's inbound endpoint
+/// answers on-premises for the hub's zones, and on-premises forwards each
+/// name to one place (a conditional forwarder per domain), so two hubs must
+/// not serve the same name.
+fn on_premises_names(cx: &Ctx<'_>, plan: &DnsPlan, out: &mut Vec<Finding>) {
+    if cx.on_premises.is_empty() {
+        return;
+    }
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    for z in &plan.hosted_zones {
+        match first.get(z.name.as_str()) {
+            Some(hub) if *hub != z.hub_vpc => out.push(
+                Finding::at_key(
+                    Rule::Lp033,
+                    &Pointer::root().key("dns").key("onPremises"),
+                    format!(
+                        "hubs `{hub}` and `{}` both serve `{}` to on-premises through their inbound resolver endpoints; on-premises can forward a name to one of them",
+                        z.hub_vpc, z.name
+                    ),
+                )
+                .hint("serve the service to on-premises from one hub (drop it from the other hub's `services`), or use separate on-premises resolvers the topology cannot describe yet"),
+            ),
+            Some(_) => {}
+            None => {
+                first.insert(&z.name, &z.hub_vpc);
+            }
+        }
+    }
 }
 
 fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &mut Vec<Finding>) {
@@ -409,6 +451,7 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
             });
         }
     }
+    on_premises_names(cx, plan, out);
     for z in &plan.hosted_zones {
         let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
         let same_region: Vec<String> =

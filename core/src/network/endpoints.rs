@@ -78,7 +78,8 @@ pub const HTTPS: u16 = 443;
 
 /// The addresses an endpoint's security group admits from VPC `v`: the
 /// tier subnets of its workloads that need `service` in `region`, or the
-/// whole VPC when asked (`admit: vpcs`) or when it declares no workloads.
+/// whole VPC when asked (`admit: vpcs`) or when it declares no workloads;
+/// nothing from a VPC that holds endpoints only.
 fn consumers_in(
     cx: &Ctx<'_>,
     subjects: &[Subject],
@@ -89,6 +90,11 @@ fn consumers_in(
 ) -> Vec<Ipv4Net> {
     let Some(vpc) = cx.vpc(v) else { return Vec::new() };
     let here: Vec<&Subject> = subjects.iter().filter(|s| s.vpc() == Some(v)).collect();
+    // a VPC of endpoints (and transit) subnets only, such as a hub that runs
+    // nothing, has no callers
+    if vpc.subnets.iter().all(|s| matches!(s.tier, Tier::Endpoints | Tier::Transit)) {
+        return Vec::new();
+    }
     if admit == Admit::Vpcs || here.is_empty() {
         return vec![vpc.cidr];
     }

@@ -8,6 +8,7 @@ pub mod dns;
 pub mod endpoints;
 mod flows;
 pub mod iam;
+pub mod isolation;
 mod limits;
 pub mod privatelink;
 pub mod reachability;
@@ -85,6 +86,7 @@ pub struct Network {
     pub routing: routing::RoutingPlan,
     pub iam: iam::IamPlan,
     pub reachability: Vec<reachability::Proof>,
+    pub isolation: Vec<isolation::IsolationProof>,
     pub privatelink: Vec<privatelink::PrivateLinkPlan>,
     pub studio: Option<studio::StudioPlan>,
     pub stacks: Vec<stacks::StackPlan>,
@@ -99,7 +101,11 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
         .unwrap_or_default();
     let by_name = vpcs.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let cx = Ctx { topo, vpcs, by_name, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
-    let subjects = workloads::subjects(topo, |v| cx.vpc(v).map(|p| p.region.clone()));
+    let subjects = workloads::subjects(
+        topo,
+        |v| cx.vpc(v).map(|p| p.region.clone()),
+        |v, tier| cx.vpc(v).is_some_and(|p| p.subnets.iter().any(|s| s.tier == *tier)),
+    );
     let mut endpoints = endpoints::plan(&cx, &subjects, out);
     let dns = dns::plan(&cx, &endpoints, out);
     let routing = routing::plan(&cx);
@@ -122,8 +128,10 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
         subjects: &subjects,
     };
     let reachability = reachability::prove(&cx, &inputs, out);
+    isolation::check_shares(&cx, out);
+    let isolation = isolation::prove(&cx, &routing, &endpoints, out);
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
     let stacks = stacks::plan(topo, vpcs, &routing, &dns);
-    Network { endpoints, dns, routing, iam, reachability, privatelink, studio, stacks }
+    Network { endpoints, dns, routing, iam, reachability, isolation, privatelink, studio, stacks }
 }

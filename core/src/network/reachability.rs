@@ -556,18 +556,7 @@ impl<'a> ProofCtx<'a> {
             .iter()
             .find(|e| e.service == short && e.region == region && members.has(MemberKind::EndpointConsumers, &e.id, w))
         else {
-            // a hub of that service, else any VPC with it that could become one
-            let hub = endpoints
-                .iter()
-                .filter(|e| e.service == short && e.region == region)
-                .max_by_key(|e| (!e.shared_with.is_empty(), std::cmp::Reverse(e.vpc.clone())));
-            let hint = match hub {
-                Some(h) => format!("add `{w}` to the `share` of the endpoints of `{}`", h.vpc),
-                None if wv.region == region => {
-                    format!("add `{short}` to the endpoints of `{w}`, or share it from a hub in {region}")
-                }
-                None => format!("add `{short}` to the endpoints of a hub VPC in {region} and share it with `{w}`"),
-            };
+            let hint = endpoint_hint(cx, endpoints, w, wv, short, region);
             return Err(missing(
                 LinkKind::Endpoint,
                 format!("no endpoint serves `{short}` in {region} to `{w}`"),
@@ -685,7 +674,7 @@ impl<'a> ProofCtx<'a> {
                     }
                 }
                 if !routing.table_routes(w, h, hv.cidr, &hv.region) {
-                    let seg = cx.vpc(w).and_then(|v| v.segment.clone()).unwrap_or_else(|| "default".into());
+                    let seg = cx.topo.segment_of(w);
                     return Err(missing(
                         LinkKind::Route,
                         format!("the TGW route table of `{w}` (segment `{seg}`) has no route to hub `{h}`"),
@@ -734,6 +723,62 @@ impl<'a> ProofCtx<'a> {
             }
         }
     }
+}
+
+/// What would serve `short` in `region` to `w`: a hub of `w`'s own segment
+/// (or one it reaches), in `resolver` mode in `w`'s region (resolver rules
+/// are regional); when there is none, says so and proposes one.
+fn endpoint_hint(cx: &Ctx<'_>, endpoints: &[EndpointPlan], w: &str, wv: &VpcPlan, short: &str, region: &str) -> String {
+    let resolver = cx.topo.dns.as_ref().is_some_and(|d| d.mode == crate::spec::DnsMode::Resolver);
+    if resolver && wv.region != region {
+        return format!(
+            "in `resolver` mode a hub serves the VPCs of its own region only (resolver rules are regional), so nothing can serve `{short}` in {region} to `{w}` in {}: use `dns: {{ mode: profile }}` (or `association`), or need `{short}` in {}",
+            wv.region, wv.region
+        );
+    }
+    let segment = cx.topo.segment_of(w);
+    let allowed = super::routing::segment_pairs(cx.topo);
+    let same_side = |v: &str| {
+        let s = cx.topo.segment_of(v);
+        s == segment || allowed.contains(&(s.to_owned(), segment.to_owned()))
+    };
+    let of_service: Vec<&EndpointPlan> =
+        endpoints.iter().filter(|e| e.service == short && e.region == region).collect();
+    // a hub of that service on this side of the boundary, else any VPC
+    // there with it that could become one
+    let candidate = of_service
+        .iter()
+        .filter(|e| same_side(&e.vpc) && e.vpc != w)
+        .max_by_key(|e| (!e.shared_with.is_empty(), std::cmp::Reverse(e.vpc.clone())));
+    if let Some(h) = candidate {
+        return format!("add `{w}` to the `share` of the endpoints of `{}`", h.vpc);
+    }
+    let across: Vec<&str> = of_service.iter().map(|e| e.vpc.as_str()).filter(|v| !same_side(v)).collect();
+    let hubs_here: Vec<&str> =
+        cx.topo.hubs().into_iter().filter(|h| same_side(h) && cx.vpc(h).is_some_and(|v| v.region == region)).collect();
+    // segments are named only where the topology uses them
+    let (of_segment, hub_segment) = if cx.topo.vpcs.values().any(|v| v.segment.is_some()) {
+        (format!(" of segment `{segment}`"), format!(" (segment `{segment}`)"))
+    } else {
+        (String::new(), String::new())
+    };
+    let mut hint = match (hubs_here.first(), wv.region == region) {
+        (Some(h), _) => format!("add `{short}` to the endpoints of hub `{h}`{hub_segment} and share it with `{w}`"),
+        (None, true) => format!(
+            "no hub{of_segment} in {region} serves `{short}`: add `{short}` to the endpoints of `{w}`, or to a hub VPC{of_segment} in {region} shared with `{w}`"
+        ),
+        (None, false) => format!(
+            "no hub{of_segment} in {region} serves `{short}`: add one (a VPC in {region}{hub_segment} whose endpoints list `{short}`, shared with `{w}`)"
+        ),
+    };
+    if let Some(other) = across.first() {
+        let _ = write!(
+            hint,
+            "; `{other}` has it, but is in segment `{}`, which `{segment}` does not reach (sharing across is LP071)",
+            cx.topo.segment_of(other)
+        );
+    }
+    hint
 }
 
 fn names(service: &catalog::Service, region: &str) -> String {

@@ -4,8 +4,8 @@
 //! `transit.owner` and shared by RAM with the other accounts; each VPC
 //! attached in its `transit` subnets. Route tables per segment (VPCs reach
 //! their own segment, segments `transit.segments` lets them reach, and the
-//! hubs that serve them) and one `hubs` table (hubs reach every VPC they
-//! serve). TGWs of different regions are peered in a full mesh, with static
+//! hubs that serve them) and one per hub (a hub reaches exactly the VPCs it
+//! serves). TGWs of different regions are peered in a full mesh, with static
 //! routes over the peering and a `peering` table for what arrives. VPC
 //! route tables get one entry per aggregated destination, via the TGW.
 //!
@@ -165,49 +165,80 @@ pub enum RouteVia {
     VpcPeering,
 }
 
-const HUBS: &str = "hubs";
 const PEERING: &str = "peering";
-const DEFAULT_SEGMENT: &str = "default";
 const FIRST_PRIVATE_ASN: u32 = 64512;
 
-/// Which route table each attached VPC uses and which VPCs each table reaches.
-struct Tables {
-    table_of: BTreeMap<String, String>,
-    reaches: BTreeMap<String, BTreeSet<String>>,
+/// The route table of a hub's attachment: `hub-<vpc>`.
+pub fn hub_table(hub: &str) -> String {
+    format!("hub-{hub}")
 }
 
-fn tables(cx: &Ctx<'_>) -> Tables {
-    let Some(t) = &cx.topo.transit else { return Tables { table_of: BTreeMap::new(), reaches: BTreeMap::new() } };
-    let attached: Vec<&String> = t.attach.iter().filter(|v| cx.vpcs.contains_key(*v)).collect();
-    let hub_consumers = cx.topo.hub_consumers();
-    let segment = |v: &str| cx.vpc(v).and_then(|p| p.segment.clone()).unwrap_or_else(|| DEFAULT_SEGMENT.into());
-    let mut allowed: BTreeSet<(String, String)> = BTreeSet::new();
-    for (from, policy) in t.segments.iter().flatten() {
+/// The route table of a segment's VPCs: `segment-<segment>`. The prefixes
+/// keep segment, hub and `peering` tables from ever sharing a name.
+pub fn segment_table(segment: &str) -> String {
+    format!("segment-{segment}")
+}
+
+/// Which route table each attached VPC uses and which VPCs each table reaches.
+pub(crate) struct Tables {
+    pub(crate) table_of: BTreeMap<String, String>,
+    pub(crate) reaches: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The segment pairs `transit.segments` lets reach each other, both orders.
+pub fn segment_pairs(topo: &crate::spec::Topology) -> BTreeSet<(String, String)> {
+    let mut allowed = BTreeSet::new();
+    for (from, policy) in topo.transit.iter().flat_map(|t| t.segments.iter().flatten()) {
         for to in &policy.reaches {
             allowed.insert((from.clone(), to.clone()));
             allowed.insert((to.clone(), from.clone()));
         }
     }
+    allowed
+}
+
+/// Each hub's table reaches exactly the VPCs it serves (and the hubs that
+/// serve it); each segment's table reaches the VPCs of its segment and of
+/// the segments it may reach, and the hubs that serve a VPC of it. So two
+/// hubs never route to each other, nor a hub to a VPC it does not serve.
+pub(crate) fn tables(cx: &Ctx<'_>) -> Tables {
+    let Some(t) = &cx.topo.transit else { return Tables { table_of: BTreeMap::new(), reaches: BTreeMap::new() } };
+    let attached: Vec<&String> = t.attach.iter().filter(|v| cx.vpcs.contains_key(*v)).collect();
+    let is_attached: BTreeSet<&str> = attached.iter().map(|v| v.as_str()).collect();
+    let hub_consumers = cx.topo.hub_consumers();
+    let allowed = segment_pairs(cx.topo);
     let table_of: BTreeMap<String, String> = attached
         .iter()
-        .map(|v| ((*v).clone(), if hub_consumers.contains_key(v.as_str()) { HUBS.to_owned() } else { segment(v) }))
-        .collect();
-    let mut reaches: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let tables: BTreeSet<&String> = table_of.values().collect();
-    for table in tables {
-        let set = reaches.entry(table.clone()).or_default();
-        for y in &attached {
-            let ok = if table == HUBS {
-                hub_consumers.contains_key(y.as_str()) || hub_consumers.values().any(|c| c.contains(y.as_str()))
-            } else if let Some(consumers) = hub_consumers.get(y.as_str()) {
-                // a hub is reached by the segments of the VPCs it serves
-                consumers.iter().any(|c| table_of.get(*c).is_some_and(|tc| tc == table))
+        .map(|v| {
+            let table = if hub_consumers.contains_key(v.as_str()) {
+                hub_table(v)
             } else {
-                let sy = segment(y);
-                sy == *table || allowed.contains(&(table.clone(), sy))
+                segment_table(cx.topo.segment_of(v))
             };
-            if ok {
+            ((*v).clone(), table)
+        })
+        .collect();
+    let mut reaches: BTreeMap<String, BTreeSet<String>> =
+        table_of.values().map(|t| (t.clone(), BTreeSet::new())).collect();
+    let segments: BTreeSet<&str> =
+        attached.iter().filter(|v| !hub_consumers.contains_key(v.as_str())).map(|v| cx.topo.segment_of(v)).collect();
+    for sx in segments {
+        let set = reaches.entry(segment_table(sx)).or_default();
+        for y in attached.iter().filter(|y| !hub_consumers.contains_key(y.as_str())) {
+            let sy = cx.topo.segment_of(y);
+            if sx == sy || allowed.contains(&(sx.to_owned(), sy.to_owned())) {
                 set.insert((*y).clone());
+            }
+        }
+    }
+    for (hub, consumers) in &hub_consumers {
+        if !is_attached.contains(hub) {
+            continue;
+        }
+        for c in consumers.iter().filter(|c| is_attached.contains(**c)) {
+            reaches.entry(hub_table(hub)).or_default().insert((*c).to_owned());
+            if let Some(tc) = table_of.get(*c) {
+                reaches.entry(tc.clone()).or_default().insert((*hub).to_owned());
             }
         }
     }
@@ -406,6 +437,10 @@ pub struct RouteIndex<'a> {
     tables: BTreeMap<&'a str, &'a TgwRouteTablePlan>,
     /// Region → the VPCs its `peering` table routes to.
     arriving: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// Table ID → the region of its gateway.
+    table_region: BTreeMap<&'a str, &'a str>,
+    /// VPC peering ID → its two VPCs.
+    peerings: BTreeMap<&'a str, (&'a str, &'a str)>,
 }
 
 impl<'a> RouteIndex<'a> {
@@ -417,8 +452,10 @@ impl<'a> RouteIndex<'a> {
         let mut propagated = BTreeMap::new();
         let mut tables = BTreeMap::new();
         let mut arriving = BTreeMap::new();
+        let mut table_region = BTreeMap::new();
         for g in &plan.transit_gateways {
             for t in &g.route_tables {
+                table_region.insert(t.id.as_str(), g.region.as_str());
                 let set: BTreeSet<&str> = t.propagations.iter().map(String::as_str).collect();
                 if t.name == PEERING {
                     arriving.insert(g.region.as_str(), set.clone());
@@ -434,11 +471,54 @@ impl<'a> RouteIndex<'a> {
             propagated,
             tables,
             arriving,
+            table_region,
+            peerings: plan
+                .vpc_peerings
+                .iter()
+                .map(|p| (p.id.as_str(), (p.requester.as_str(), p.accepter.as_str())))
+                .collect(),
+        }
+    }
+
+    /// The VPCs a transit gateway table routes to: those propagated into it
+    /// in its region, and in other regions those a static route over the
+    /// peering covers and the remote `peering` table routes to.
+    /// `cidr_of` gives a VPC's CIDR.
+    pub fn table_reach(&self, table: &str, cidr_of: impl Fn(&str) -> Option<Ipv4Net>) -> BTreeSet<&'a str> {
+        let mut out = self.propagated.get(table).cloned().unwrap_or_default();
+        let (Some(t), Some(region)) = (self.tables.get(table), self.table_region.get(table)) else { return out };
+        for (r, arriving) in &self.arriving {
+            if r == region {
+                continue;
+            }
+            for v in arriving {
+                if cidr_of(v).is_some_and(|c| t.static_routes.iter().any(|s| s.cidr.contains(c))) {
+                    out.insert(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// The VPC at the other end of VPC peering `id` from `vpc`.
+    pub fn peer(&self, id: &str, vpc: &str) -> Option<&'a str> {
+        let (a, b) = self.peerings.get(id)?;
+        if *a == vpc {
+            Some(b)
+        } else if *b == vpc {
+            Some(a)
+        } else {
+            None
         }
     }
 
     pub fn mode(&self) -> Option<TransitMode> {
         self.plan.mode
+    }
+
+    /// Every route of `vpc`'s own route tables.
+    pub fn routes_of(&self, vpc: &str) -> &[&'a VpcRoutePlan] {
+        self.routes.get(vpc).map_or(&[], Vec::as_slice)
     }
 
     /// The VPC route of `from` that covers `to`, if any.

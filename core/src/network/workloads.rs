@@ -106,7 +106,12 @@ pub fn implied(kind: WorkloadKind) -> (&'static [&'static str], &'static str) {
 
 /// Every workload of the topology, listed and built, in a stable order:
 /// the listed ones as listed, then the built ones.
-pub fn subjects(topo: &Topology, region_of: impl Fn(&str) -> Option<String>) -> Vec<Subject> {
+/// `region_of` gives a VPC's region; `has_tier` whether it has subnets of a tier.
+pub fn subjects(
+    topo: &Topology,
+    region_of: impl Fn(&str) -> Option<String>,
+    has_tier: impl Fn(&str, &Tier) -> bool,
+) -> Vec<Subject> {
     let mut out = Vec::new();
     let root = Pointer::root();
     for (i, w) in topo.workloads.iter().enumerate() {
@@ -144,7 +149,7 @@ pub fn subjects(topo: &Topology, region_of: impl Fn(&str) -> Option<String>) -> 
         out.push(Subject { name: w.name.clone(), kind: w.kind, place, principal, needs, at, listed: true });
     }
     if let Some(s) = &topo.studio {
-        portal_users(topo, s, &region_of, &mut out);
+        portal_users(topo, s, &region_of, &has_tier, &mut out);
         for (i, d) in s.domains.iter().enumerate() {
             let Some(region) = region_of(&d.vpc) else { continue };
             let at = root.key("studio").key("domains").index(i);
@@ -200,11 +205,13 @@ pub fn subjects(topo: &Topology, region_of: impl Fn(&str) -> Option<String>) -> 
 
 /// The Studio portal's users, when no `client` workload says where they
 /// are: a browser in each VPC the execute-api endpoint of the portal's VPC
-/// serves (its own and those it is shared with).
+/// serves (its own and those it is shared with) that has a `workload` tier
+/// (a hub that holds endpoints only has no users).
 fn portal_users(
     topo: &Topology,
     s: &crate::spec::Studio,
     region_of: &impl Fn(&str) -> Option<String>,
+    has_tier: &impl Fn(&str, &Tier) -> bool,
     out: &mut Vec<Subject>,
 ) {
     let Some(region) = region_of(&s.portal.vpc) else { return };
@@ -220,7 +227,7 @@ fn portal_users(
     };
     let at = Pointer::root().key("studio").key("portal");
     for v in std::iter::once(&group.vpc).chain(&group.share) {
-        if !topo.vpcs.contains_key(v) {
+        if !topo.vpcs.contains_key(v) || !has_tier(v, &Tier::Workload) {
             continue;
         }
         let mut needs = vec![built_need("execute-api", &region, &at)];

@@ -68,6 +68,10 @@ pub struct Topology {
     /// AWS quotas the accounts have raised above the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Quotas>,
+    /// What must not reach what: each entry is proved like a need, and a
+    /// path found is LP070.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub isolation: Vec<Isolation>,
 }
 
 impl Topology {
@@ -89,6 +93,54 @@ impl Topology {
     pub fn hubs(&self) -> BTreeSet<&str> {
         self.hub_consumers().into_keys().collect()
     }
+
+    /// The segment of VPC `v`: its `segment`, or [`DEFAULT_SEGMENT`].
+    pub fn segment_of(&self, v: &str) -> &str {
+        self.vpcs.get(v).and_then(|p| p.segment.as_deref()).unwrap_or(DEFAULT_SEGMENT)
+    }
+
+    /// The VPCs something runs in: listed workloads, the Bedrock function,
+    /// Studio's domains and portal, and PrivateLink producers. A hub VPC
+    /// outside this set holds endpoints only and gets no `workload` tier.
+    pub fn workload_vpcs(&self) -> BTreeSet<&str> {
+        let mut out: BTreeSet<&str> = self.workloads.iter().filter_map(|w| w.vpc.as_deref()).collect();
+        out.extend(self.bedrock.iter().map(|b| b.vpc.as_str()));
+        if let Some(s) = &self.studio {
+            out.extend(s.domains.iter().map(|d| d.vpc.as_str()));
+            out.insert(s.portal.vpc.as_str());
+        }
+        out.extend(self.privatelink.iter().map(|p| p.producer.vpc.as_str()));
+        out
+    }
+}
+
+/// The segment of a VPC that names none.
+pub const DEFAULT_SEGMENT: &str = "default";
+
+/// One isolation assertion: nothing in `from` may reach `to` (with
+/// `to.service`, the endpoints of that service in `to`), in either direction
+/// when both are networks.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Isolation {
+    pub from: IsolationScope,
+    pub to: IsolationScope,
+}
+
+/// A segment or a VPC (exactly one), and in `to` optionally a service.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IsolationScope {
+    /// A segment of `transit.segments` (or `default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// A VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    /// A service short name (`bedrock-runtime`, or `bedrock-runtime@eu-central-1`):
+    /// only its endpoints in the scope must be out of reach. Only in `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -220,6 +272,12 @@ pub struct SegmentPolicy {
     /// Segments this one may reach (routes are installed both ways).
     #[serde(default)]
     pub reaches: Vec<String>,
+    /// Segments whose VPCs this segment's hubs may share endpoints with,
+    /// though the segments do not reach each other: the exception opens
+    /// routes between those VPCs and the hubs only, and the hubs must hold
+    /// endpoints only (TCP 443 from their consumers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serves: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

@@ -11,8 +11,6 @@
 use crate::spec::Topology;
 use std::collections::{BTreeMap, BTreeSet};
 
-const DEFAULT_SEGMENT: &str = "default";
-
 #[derive(Debug, Default)]
 pub struct Connectivity {
     /// Attached VPC → its segment.
@@ -29,7 +27,7 @@ impl Connectivity {
         let mut c = Self::default();
         if let Some(t) = &topo.transit {
             for name in &t.attach {
-                let seg = topo.vpcs.get(name).and_then(|v| v.segment.clone()).unwrap_or_else(|| DEFAULT_SEGMENT.into());
+                let seg = topo.segment_of(name).to_owned();
                 c.attached.insert(name.clone(), seg);
             }
             for (from, policy) in t.segments.iter().flatten() {

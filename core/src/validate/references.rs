@@ -4,9 +4,9 @@
 use crate::catalog;
 use crate::diagnostic::{Anchor, Finding, Rule};
 use crate::source::Pointer;
-use crate::spec::Topology;
+use crate::spec::{DEFAULT_SEGMENT, Topology};
 use crate::suggest;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 pub fn check(topo: &Topology, out: &mut Vec<Finding>) {
     let accounts: Vec<&str> = topo.accounts.keys().map(String::as_str).collect();
@@ -29,18 +29,9 @@ pub fn check(topo: &Topology, out: &mut Vec<Finding>) {
         for (i, v) in t.attach.iter().enumerate() {
             refer("VPC", v, &vpcs, &p.key("attach").index(i), out);
         }
-        let used: BTreeSet<&str> = topo.vpcs.values().filter_map(|v| v.segment.as_deref()).collect();
-        if let Some(segments) = &t.segments {
-            let mut defined: Vec<&str> =
-                used.iter().copied().chain(segments.keys().map(String::as_str)).chain(["default"]).collect();
-            defined.sort_unstable();
-            for (name, policy) in segments {
-                for (i, r) in policy.reaches.iter().enumerate() {
-                    refer("segment", r, &defined, &p.key("segments").key(name).key("reaches").index(i), out);
-                }
-            }
-        }
+        segments(topo, t, &p, out);
     }
+    isolation(topo, &vpcs, out);
     endpoints(topo, &vpcs, out);
     for (i, w) in topo.workloads.iter().enumerate() {
         let p = root.key("workloads").index(i);
@@ -229,6 +220,80 @@ fn service_ref(service: &str, path: &Pointer, out: &mut Vec<Finding>) {
         None => f.hint("use a short name such as `bedrock-runtime`, `sts` or `sagemaker.api`"),
     };
     out.push(f);
+}
+
+/// When `transit.segments` declares segments (its keys, and the default
+/// one), every VPC's `segment` and every `reaches` and `serves` entry names
+/// one of them.
+fn segments(topo: &Topology, t: &crate::spec::Transit, p: &Pointer, out: &mut Vec<Finding>) {
+    let root = Pointer::root();
+    if let Some(segments) = &t.segments {
+        // declared segments: the keys of `transit.segments`, and the
+        // default one; a VPC's `segment` names one of them
+        let mut declared: Vec<&str> = segments.keys().map(String::as_str).chain([DEFAULT_SEGMENT]).collect();
+        declared.sort_unstable();
+        declared.dedup();
+        for (name, vpc) in &topo.vpcs {
+            if let Some(seg) = &vpc.segment {
+                refer("segment", seg, &declared, &root.key("vpcs").key(name).key("segment"), out);
+            }
+        }
+        for (name, policy) in segments {
+            let sp = p.key("segments").key(name);
+            for (i, r) in policy.reaches.iter().enumerate() {
+                refer("segment", r, &declared, &sp.key("reaches").index(i), out);
+            }
+            for (i, r) in policy.serves.iter().enumerate() {
+                refer("segment", r, &declared, &sp.key("serves").index(i), out);
+            }
+        }
+    }
+}
+
+/// `isolation:` entries: a segment or a VPC on each side (exactly one), a
+/// known name, and a service only in `to`.
+fn isolation(topo: &Topology, vpcs: &[&str], out: &mut Vec<Finding>) {
+    let mut segments: Vec<&str> = topo
+        .vpcs
+        .values()
+        .filter_map(|v| v.segment.as_deref())
+        .chain(topo.transit.iter().flat_map(|t| t.segments.iter().flat_map(|m| m.keys().map(String::as_str))))
+        .chain([DEFAULT_SEGMENT])
+        .collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for (i, a) in topo.isolation.iter().enumerate() {
+        let p = Pointer::root().key("isolation").index(i);
+        for (side, scope) in [("from", &a.from), ("to", &a.to)] {
+            let sp = p.key(side);
+            match (&scope.segment, &scope.vpc) {
+                (Some(seg), None) => refer("segment", seg, &segments, &sp.key("segment"), out),
+                (None, Some(v)) => refer("VPC", v, vpcs, &sp.key("vpc"), out),
+                _ => out.push(
+                    Finding::at(
+                        Rule::Lp001,
+                        &sp,
+                        format!("`isolation[{i}].{side}` names both a segment and a VPC, or neither"),
+                    )
+                    .hint("give exactly one: `{ segment: prod }` or `{ vpc: app-prod }`"),
+                ),
+            }
+            if let Some(service) = &scope.service {
+                if side == "from" {
+                    out.push(
+                        Finding::at(
+                            Rule::Lp001,
+                            &sp.key("service"),
+                            "`service` belongs in `to`: what must not be reached",
+                        )
+                        .hint("move it to `to`"),
+                    );
+                } else {
+                    service_ref(service.split_once('@').map_or(service.as_str(), |(s, _)| s), &sp.key("service"), out);
+                }
+            }
+        }
+    }
 }
 
 /// The VPC used for a role must belong to the role's account.
