@@ -5,6 +5,7 @@ use crate::cidr::Ipv4Net;
 use crate::network::dns::DnsPlan;
 use crate::network::endpoints::EndpointPlan;
 use crate::network::iam::IamPlan;
+use crate::network::isolation::IsolationStatus;
 use crate::network::privatelink::PrivateLinkPlan;
 use crate::network::reachability::{Proof, ProofStatus};
 use crate::network::routing::RoutingPlan;
@@ -186,6 +187,24 @@ privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
                 if consumers.is_empty() { "(none)".to_owned() } else { consumers.join(", ") }
             );
         }
+        if !self.routing.transit_gateways.is_empty() {
+            out.push_str("\ntransit route tables\n");
+            for t in self.routing.transit_gateways.iter().flat_map(|g| &g.route_tables) {
+                let _ = writeln!(
+                    out,
+                    "  {:<36} for {}  routes to {}{}",
+                    t.id,
+                    t.associations.join(", "),
+                    if t.propagations.is_empty() { "-".to_owned() } else { t.propagations.join(", ") },
+                    if t.static_routes.is_empty() {
+                        String::new()
+                    } else {
+                        let nets: Vec<String> = t.static_routes.iter().map(|r| r.cidr.to_string()).collect();
+                        format!(" and over the peering {}", nets.join(", "))
+                    }
+                );
+            }
+        }
         if !self.reachability.is_empty() {
             out.push_str("\nreachability\n");
             for p in &self.reachability {
@@ -200,6 +219,22 @@ privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
                 } else {
                     let _ = writeln!(out, "  {verdict:<8} {} {} ({} hops)", p.workload, p.need, p.hops.len());
                 }
+            }
+        }
+        if !self.isolation.is_empty() {
+            out.push_str("\nisolation\n");
+            for p in &self.isolation {
+                let verdict = match p.status {
+                    IsolationStatus::Isolated => "isolated",
+                    IsolationStatus::Violated => "REACHES",
+                };
+                let to = p.service.as_ref().map_or(p.to.clone(), |s| format!("{s} in {}", p.to));
+                let excepted = if p.exceptions.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} exceptions)", p.exceptions.len())
+                };
+                let _ = writeln!(out, "  {verdict:<8} {} and {to}{excepted}", p.from);
             }
         }
         out

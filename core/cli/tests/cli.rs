@@ -258,3 +258,16 @@ fn docs_rules_md_is_generated_from_the_registry() {
         "docs/rules.md is out of date; regenerate it: cargo run -p linkplan-cli -- rules --markdown > docs/rules.md"
     );
 }
+
+#[test]
+fn show_prints_the_transit_tables_and_the_isolation_verdicts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/rules");
+    let out = plan(&["show", "LP070-ok-bank-layout-isolated.yaml"], &root);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    // a hub's table routes to exactly what it serves; the segments are proved apart
+    let hub = text.lines().find(|l| l.trim_start().starts_with("tgw/eu-central-1/hub-hub-prod-euc1")).unwrap();
+    assert!(hub.ends_with("for hub-prod-euc1  routes to payments-euc1"), "{hub}");
+    assert!(text.contains("\nisolation\n  isolated segment:non-prod and segment:prod\n"), "{text}");
+    assert!(text.contains("  isolated segment:non-prod and bedrock-runtime in segment:prod\n"), "{text}");
+}
