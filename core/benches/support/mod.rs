@@ -20,7 +20,9 @@ pub fn topology(n: usize) -> String {
     t.push_str("vpcs:\n");
     // hubs in each region, each serving at most 250 of its VPCs: an
     // endpoint's security group names each consumer (a VPC, or its
-    // workloads' subnets), and AWS allows at most 1,000 inbound rules (LP040),
+    // workloads' subnets), and AWS allows at most 1,000 inbound rules (LP040;
+    // "Amazon VPC quotas", security groups,
+    // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html),
     // so a network this large splits its hubs. Their /20s lie in
     // 172.24.0.0/13, clear of the pools and the fixed /24s below.
     let per_region = n.div_ceil(regions.len()).div_ceil(HUB_SERVES).max(1);

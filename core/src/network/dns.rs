@@ -306,8 +306,10 @@ fn share_path(cx: &Ctx<'_>, hub: &str, consumer: &str) -> Pointer {
 type ProfileKey = (String, String, String);
 
 /// One Profile per hub account, consumer region and consumer segment: a
-/// Profile's zones answer every VPC associated with it, so two segments'
-/// hubs (which serve the same names) never share one.
+/// Profile's private hosted zones answer every VPC associated with it
+/// ("What is Route 53 Profiles?",
+/// <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profiles.html>),
+/// so two segments' hubs (which serve the same names) never share one.
 fn profiles(
     cx: &Ctx<'_>,
     zones: &[HostedZonePlan],
@@ -372,7 +374,9 @@ fn profiles(
 }
 
 /// LP033 for on-premises: every resolver-mode hub's inbound endpoint
-/// answers on-premises for the hub's zones, and on-premises forwards each
+/// answers on-premises for the hub's zones ("Forwarding inbound DNS queries
+/// to your VPCs", <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html>),
+/// and on-premises forwards each
 /// name to one place (a conditional forwarder per domain), so two hubs must
 /// not serve the same name.
 fn on_premises_names(cx: &Ctx<'_>, plan: &DnsPlan, out: &mut Vec<Finding>) {

@@ -729,7 +729,10 @@ impl<'a> ProofCtx<'a> {
 /// (or one it reaches), in `resolver` mode in `w`'s region (resolver rules
 /// are regional); when there is none, says so and proposes one.
 fn endpoint_hint(cx: &Ctx<'_>, endpoints: &[EndpointPlan], w: &str, wv: &VpcPlan, short: &str, region: &str) -> String {
-    let resolver = cx.topo.dns.as_ref().is_some_and(|d| d.mode == crate::spec::DnsMode::Resolver);
+    // Resolver endpoints and rules are regional, and a rule is associated
+    // with VPCs of its own region ("Forwarding outbound DNS queries to your
+    // network", <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-outbound-queries.html>)
+    let resolver = cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver);
     if resolver && wv.region != region {
         return format!(
             "in `resolver` mode a hub serves the VPCs of its own region only (resolver rules are regional), so nothing can serve `{short}` in {region} to `{w}` in {}: use `dns: {{ mode: profile }}` (or `association`), or need `{short}` in {}",

@@ -103,13 +103,18 @@ pub fn check_pools(topo: &Topology, out: &mut Vec<Finding>) {
     }
 }
 
-/// `service@region` needs name a known region.
+/// `service@region` needs, and `isolation` services, name a known region.
 pub fn check_needs(topo: &Topology, out: &mut Vec<Finding>) {
     for (i, w) in topo.workloads.iter().enumerate() {
         for (j, need) in w.needs.iter().enumerate() {
             if let Some((_, r)) = need.split_once('@') {
                 region(r, &Pointer::root().key("workloads").index(i).key("needs").index(j), out);
             }
+        }
+    }
+    for (i, a) in topo.isolation.iter().enumerate() {
+        if let Some((_, r)) = a.to.service.as_deref().and_then(|s| s.split_once('@')) {
+            region(r, &Pointer::root().key("isolation").index(i).key("to").key("service"), out);
         }
     }
 }
