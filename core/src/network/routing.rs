@@ -169,24 +169,24 @@ const PEERING: &str = "peering";
 const FIRST_PRIVATE_ASN: u32 = 64512;
 
 /// The route table of a hub's attachment: `hub-<vpc>`.
-pub fn hub_table(hub: &str) -> String {
+fn hub_table(hub: &str) -> String {
     format!("hub-{hub}")
 }
 
 /// The route table of a segment's VPCs: `segment-<segment>`. The prefixes
 /// keep segment, hub and `peering` tables from ever sharing a name.
-pub fn segment_table(segment: &str) -> String {
+fn segment_table(segment: &str) -> String {
     format!("segment-{segment}")
 }
 
 /// Which route table each attached VPC uses and which VPCs each table reaches.
-pub(crate) struct Tables {
-    pub(crate) table_of: BTreeMap<String, String>,
-    pub(crate) reaches: BTreeMap<String, BTreeSet<String>>,
+struct Tables {
+    table_of: BTreeMap<String, String>,
+    reaches: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The segment pairs `transit.segments` lets reach each other, both orders.
-pub fn segment_pairs(topo: &crate::spec::Topology) -> BTreeSet<(String, String)> {
+pub(crate) fn segment_pairs(topo: &crate::spec::Topology) -> BTreeSet<(String, String)> {
     let mut allowed = BTreeSet::new();
     for (from, policy) in topo.transit.iter().flat_map(|t| t.segments.iter().flatten()) {
         for to in &policy.reaches {
@@ -201,7 +201,7 @@ pub fn segment_pairs(topo: &crate::spec::Topology) -> BTreeSet<(String, String)>
 /// serve it); each segment's table reaches the VPCs of its segment and of
 /// the segments it may reach, and the hubs that serve a VPC of it. So two
 /// hubs never route to each other, nor a hub to a VPC it does not serve.
-pub(crate) fn tables(cx: &Ctx<'_>) -> Tables {
+fn tables(cx: &Ctx<'_>) -> Tables {
     let Some(t) = &cx.topo.transit else { return Tables { table_of: BTreeMap::new(), reaches: BTreeMap::new() } };
     let attached: Vec<&String> = t.attach.iter().filter(|v| cx.vpcs.contains_key(*v)).collect();
     let is_attached: BTreeSet<&str> = attached.iter().map(|v| v.as_str()).collect();
