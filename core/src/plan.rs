@@ -187,24 +187,8 @@ privatelink {}  producer {} port {} (internal NLB, {acceptance})  consumers {}
                 if consumers.is_empty() { "(none)".to_owned() } else { consumers.join(", ") }
             );
         }
-        if !self.routing.transit_gateways.is_empty() {
-            out.push_str("\ntransit route tables\n");
-            for t in self.routing.transit_gateways.iter().flat_map(|g| &g.route_tables) {
-                let _ = writeln!(
-                    out,
-                    "  {:<36} for {}  routes to {}{}",
-                    t.id,
-                    t.associations.join(", "),
-                    if t.propagations.is_empty() { "-".to_owned() } else { t.propagations.join(", ") },
-                    if t.static_routes.is_empty() {
-                        String::new()
-                    } else {
-                        let nets: Vec<String> = t.static_routes.iter().map(|r| r.cidr.to_string()).collect();
-                        format!(" and over the peering {}", nets.join(", "))
-                    }
-                );
-            }
-        }
+        out.push_str(&self.routing.to_text());
+        out.push_str(&self.dns.to_text());
         if !self.reachability.is_empty() {
             out.push_str("\nreachability\n");
             for p in &self.reachability {

@@ -5,7 +5,8 @@
 //! - the routing plan, read by an oracle of its own (the plan's JSON, not
 //!   the core's route index), has no packet path between two VPCs whose
 //!   segments may not reach each other, and the proof agrees: every implied
-//!   isolation proof is `isolated`;
+//!   isolation proof is `isolated`, and `plan explain` between two VPCs says
+//!   `reachable` exactly when the oracle routes both ways;
 //! - a hub sharing with a VPC of a segment its own does not reach is LP071,
 //!   and stating the exception (`serves`) is the only way it passes, which
 //!   the proof then lists.
@@ -14,6 +15,7 @@
 mod common;
 use common::*;
 use linkplan_core::cidr::Ipv4Net;
+use linkplan_core::network::explain::between;
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -170,8 +172,13 @@ proptest! {
         let o = run(&g.text);
         prop_assert!(o.is_valid(), "{:?}\n{}", o.diagnostics, g.text);
         let plan = serde_json::to_value(o.plan.as_ref().unwrap()).unwrap();
+        let topo = linkplan_core::read_topology(&g.text).unwrap();
         for (x, sx) in &g.segment_of {
             for (y, sy) in &g.segment_of {
+                // `plan explain` answers as the oracle reads the routes, both ways
+                let answer = between(&topo, o.plan.as_ref().unwrap(), &format!("vpc:{x}"), &format!("vpc:{y}")).unwrap();
+                let both = x == y || (routes(&plan, x, y) && routes(&plan, y, x));
+                prop_assert_eq!(answer.reachable, both, "{}\n{}", answer.to_text(), g.text);
                 if sx != sy && !g.allowed.contains(&(*sx, *sy)) {
                     prop_assert!(!routes(&plan, x, y), "{x} ({sx}) routes to {y} ({sy})\n{}", g.text);
                 }

@@ -149,9 +149,15 @@ fn explain_prints_the_path_or_the_missing_link() {
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     let text = stdout(&ok);
     assert!(text.contains("reachable") && text.contains("security-group") && text.contains("peering"), "{text}");
-    let unknown = plan(&["explain", "topology.yaml", "app-notebook-apse1", "kms"], dir.path());
+    // a service it does not need: the network question, answered for its VPC
+    let unneeded = plan(&["explain", "topology.yaml", "app-notebook-apse1", "kms"], dir.path());
+    assert_eq!(unneeded.status.code(), Some(0), "{}", stderr(&unneeded));
+    assert!(stderr(&unneeded).contains("its needs are sts@us-east-1, lambda@us-east-1"), "{}", stderr(&unneeded));
+    assert!(stdout(&unneeded).starts_with("workload:app-notebook-apse1 → service:kms: NOT reachable\n"));
+    assert!(stdout(&unneeded).contains("no endpoint of `kms` is planned"), "{}", stdout(&unneeded));
+    let unknown = plan(&["explain", "topology.yaml", "app-notebook-apse1", "nope"], dir.path());
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(stderr(&unknown).contains("its needs are sts@us-east-1, lambda@us-east-1"), "{}", stderr(&unknown));
+    assert!(stderr(&unknown).contains("`nope` names no workload, VPC, segment or service"), "{}", stderr(&unknown));
 
     let (dir, _) = scratch(&example().replace("share: [app-apse1]", "share: []"));
     let broken = plan(&["explain", "topology.yaml", "app-notebook-apse1", "sts"], dir.path());
@@ -270,4 +276,65 @@ fn show_prints_the_transit_tables_and_the_isolation_verdicts() {
     assert!(hub.ends_with("for hub-prod-euc1  routes to payments-euc1"), "{hub}");
     assert!(text.contains("\nisolation\n  isolated segment:non-prod and segment:prod\n"), "{text}");
     assert!(text.contains("  isolated segment:non-prod and bedrock-runtime in segment:prod\n"), "{text}");
+}
+
+#[test]
+fn explain_answers_between_segments_vpcs_and_services() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/rules");
+    let bank = "LP070-ok-bank-layout-isolated.yaml";
+    let apart = plan(&["explain", bank, "segment:non-prod", "prod"], &root);
+    assert_eq!(apart.status.code(), Some(0), "{}", stderr(&apart));
+    let text = stdout(&apart);
+    assert!(text.starts_with("segment:non-prod → segment:prod: NOT reachable\n"), "{text}");
+    assert!(text.contains("does not let `non-prod` reach `prod`"), "{text}");
+    assert!(text.contains("isolation proof (segment:non-prod and segment:prod): isolated"), "{text}");
+
+    let own = plan(&["explain", bank, "sandbox-euc1", "bedrock-runtime@eu-central-1"], &root);
+    let text = stdout(&own);
+    assert!(text.starts_with("vpc:sandbox-euc1 → service:bedrock-runtime@eu-central-1: reachable\n"), "{text}");
+    assert!(text.contains("the security group of `hub-dev-euc1/bedrock-runtime` admits"), "{text}");
+    let prods = plan(&["explain", bank, "sandbox-euc1", "hub-prod-euc1"], &root);
+    assert!(stdout(&prods).starts_with("vpc:sandbox-euc1 → vpc:hub-prod-euc1: NOT reachable\n"), "{}", stdout(&prods));
+    assert!(stdout(&prods).contains("none of `sandbox-euc1`'s routes covers `hub-prod-euc1`"), "{}", stdout(&prods));
+
+    // a stated exception is named where it opens a path
+    let served = plan(&["explain", "LP071-ok-serves-exception.yaml", "sandbox", "hub-prod"], &root);
+    let text = stdout(&served);
+    assert!(text.starts_with("vpc:sandbox → vpc:hub-prod: reachable\n"), "{text}");
+    assert!(
+        text.contains("as the topology states: hub `hub-prod` (segment `prod`) serves segment `non-prod`"),
+        "{text}"
+    );
+
+    // a service does not call; a typo gets a suggestion
+    let backwards = plan(&["explain", bank, "bedrock-runtime", "sandbox-euc1"], &root);
+    assert_eq!(backwards.status.code(), Some(2));
+    assert!(stderr(&backwards).contains("is a service; FROM is what calls"), "{}", stderr(&backwards));
+    let typo = plan(&["explain", bank, "sandbx-euc1", "prod"], &root);
+    assert!(stderr(&typo).contains("did you mean `sandbox-euc1`?"), "{}", stderr(&typo));
+}
+
+#[test]
+fn show_prints_the_dns_pieces_with_the_resolver_ips() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/rules");
+    let text = std::fs::read_to_string(root.join("LP070-ok-bank-layout-isolated.yaml")).unwrap();
+    let (dir, _) = scratch(&text.replace("dns: { mode: profile }", "dns: { mode: resolver }"));
+    let out = stdout(&plan(&["show", "topology.yaml"], dir.path()));
+    assert!(out.contains("\ndns (resolver: "), "{out}");
+    let inbound = out.lines().find(|l| l.trim_start().starts_with("resolver hub-dev-euc1/inbound")).unwrap();
+    let ips: Vec<&str> = inbound.split_whitespace().skip(2).collect();
+    assert_eq!(ips.len(), 2, "{inbound}");
+    // the rule names the inbound IPs it forwards to, and the consumers it serves
+    let rule = out
+        .lines()
+        .find(|l| l.contains("rule") && l.contains("sts.eu-central-1.amazonaws.com") && l.contains("hub-dev-euc1"))
+        .unwrap();
+    assert!(rule.contains(&format!("to hub-dev-euc1/inbound ({}", ips.join(" "))), "{rule}\n{inbound}");
+    assert!(rule.ends_with("associated with sandbox-euc1"), "{rule}");
+    let (dir, _) = scratch(&text);
+    let out = stdout(&plan(&["show", "topology.yaml"], dir.path()));
+    assert!(
+        out.contains("profile  bank-layout-network-eu-central-1-prod        2 zones, associated with payments-euc1"),
+        "{out}"
+    );
 }

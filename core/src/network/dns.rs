@@ -488,6 +488,62 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
     }
 }
 
+impl DnsPlan {
+    /// The DNS mode's pieces, for `plan show`: the zones and who resolves
+    /// them, the Profiles, the resolver endpoints with their fixed IPs, and
+    /// the forwarding rules. Empty when the plan has no hub zones.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        if self.hosted_zones.is_empty() {
+            return out;
+        }
+        let mode = match self.mode {
+            Some(crate::spec::DnsMode::Profile) => "profile: Route 53 Profiles hold the hubs' zones",
+            Some(crate::spec::DnsMode::Resolver) => "resolver: consumers forward the hubs' names to inbound resolvers",
+            Some(crate::spec::DnsMode::Association) | None => {
+                "association: the hubs' zones associated with each consumer"
+            }
+        };
+        let _ = writeln!(out, "\ndns ({mode})");
+        for z in &self.hosted_zones {
+            let with: Vec<&str> = z.associations.iter().map(String::as_str).filter(|v| *v != z.hub_vpc).collect();
+            let associated =
+                if with.is_empty() { String::new() } else { format!(", associated with {}", with.join(", ")) };
+            let _ = writeln!(out, "  zone     {:<44} in {}{associated}", z.name, z.hub_vpc);
+        }
+        for p in &self.profiles {
+            let _ = writeln!(
+                out,
+                "  profile  {:<44} {} zones, associated with {}",
+                p.name,
+                p.zones.len(),
+                if p.associations.is_empty() { "-".to_owned() } else { p.associations.join(", ") }
+            );
+        }
+        for e in &self.resolver_endpoints {
+            let _ = writeln!(out, "  resolver {:<44} {}", e.id, e.ips.join(", "));
+        }
+        for r in &self.resolver_rules {
+            let ips = self
+                .resolver_endpoints
+                .iter()
+                .find(|e| e.id == r.target_endpoint)
+                .map(|e| format!(" ({})", e.ips.join(", ")))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  rule     {:<44} from {} to {}{ips}, associated with {}",
+                r.domain,
+                r.resolver_endpoint,
+                r.target_endpoint,
+                if r.associations.is_empty() { "-".to_owned() } else { r.associations.join(", ") }
+            );
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::fixed_ip;

@@ -81,7 +81,7 @@ pub enum IsolationStatus {
 }
 
 /// `(a, b)` when segment `a`'s hubs may serve VPCs of segment `b`.
-fn serves(cx: &Ctx<'_>) -> BTreeSet<(String, String)> {
+pub(crate) fn serves(cx: &Ctx<'_>) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for (a, policy) in cx.topo.transit.iter().flat_map(|t| t.segments.iter().flatten()) {
         out.extend(policy.serves.iter().map(|b| (a.clone(), b.clone())));
@@ -122,15 +122,15 @@ pub fn check_shares(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Paths between VPCs over one routing plan.
-struct Paths<'a> {
+pub(crate) struct Paths<'a> {
     cx: &'a Ctx<'a>,
-    routes: RouteIndex<'a>,
+    pub(crate) routes: RouteIndex<'a>,
     hubs: BTreeMap<&'a str, BTreeSet<&'a str>>,
     serves: BTreeSet<(String, String)>,
 }
 
 /// Whether a pair of VPCs may route to each other across a boundary.
-enum Crossing {
+pub(crate) enum Crossing {
     /// Not an exception.
     No,
     /// An exception (`serves`) holding for a hub of endpoints only.
@@ -140,7 +140,7 @@ enum Crossing {
 }
 
 impl<'a> Paths<'a> {
-    fn new(cx: &'a Ctx<'a>, routing: &'a RoutingPlan) -> Self {
+    pub(crate) fn new(cx: &'a Ctx<'a>, routing: &'a RoutingPlan) -> Self {
         Self { cx, routes: RouteIndex::new(routing), hubs: cx.topo.hub_consumers(), serves: serves(cx) }
     }
 
@@ -155,7 +155,7 @@ impl<'a> Paths<'a> {
         })
     }
 
-    fn crossing(&self, x: &str, y: &str) -> Crossing {
+    pub(crate) fn crossing(&self, x: &str, y: &str) -> Crossing {
         for (hub, other) in [(x, y), (y, x)] {
             if !self.hubs.contains_key(hub) {
                 continue;
@@ -183,7 +183,7 @@ impl<'a> Paths<'a> {
     /// The first packet path from a VPC of `xs` to a VPC of `ys` (other than
     /// itself) that is no exception; the exceptions met on the way go to
     /// `exceptions`.
-    fn first(
+    pub(crate) fn first(
         &self,
         xs: &BTreeSet<&'a str>,
         ys: &BTreeSet<&'a str>,
@@ -263,7 +263,7 @@ impl<'a> Paths<'a> {
     }
 
     /// A path both ways between `x` and `y`, or `x == y`.
-    fn both_ways(&self, x: &'a str, y: &'a str) -> Option<Vec<Step>> {
+    pub(crate) fn both_ways(&self, x: &'a str, y: &'a str) -> Option<Vec<Step>> {
         if x == y {
             return Some(vec![Step { link: LinkKind::Route, detail: format!("local to `{x}`") }]);
         }
@@ -415,7 +415,7 @@ fn scope_vpcs<'a>(
 
 /// A path from a VPC of `xs` to an endpoint of `service` in `ys`: both
 /// ways to the endpoint's VPC, and its security group admitting the source.
-fn service_path<'a>(
+pub(crate) fn service_path<'a>(
     cx: &'a Ctx<'a>,
     paths: &Paths<'a>,
     xs: &BTreeSet<&'a str>,

@@ -6,6 +6,7 @@
 mod bedrock_models;
 pub mod dns;
 pub mod endpoints;
+pub mod explain;
 mod flows;
 pub mod iam;
 pub mod isolation;
@@ -42,6 +43,17 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(topo: &'a Topology, vpcs: &'a BTreeMap<String, VpcPlan>) -> Self {
+        let on_premises = topo
+            .dns
+            .as_ref()
+            .and_then(|d| d.on_premises.as_ref())
+            .map(|o| o.cidrs.iter().filter_map(|c| c.parse().ok()).collect())
+            .unwrap_or_default();
+        let by_name = vpcs.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        Ctx { topo, vpcs, by_name, on_premises, quotas: Limits::new(topo.quotas.as_ref()) }
+    }
+
     pub fn vpc(&self, name: &str) -> Option<&'a VpcPlan> {
         self.by_name.get(name).copied()
     }
@@ -93,14 +105,7 @@ pub struct Network {
 }
 
 pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Finding>) -> Network {
-    let on_premises = topo
-        .dns
-        .as_ref()
-        .and_then(|d| d.on_premises.as_ref())
-        .map(|o| o.cidrs.iter().filter_map(|c| c.parse().ok()).collect())
-        .unwrap_or_default();
-    let by_name = vpcs.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    let cx = Ctx { topo, vpcs, by_name, on_premises, quotas: Limits::new(topo.quotas.as_ref()) };
+    let cx = Ctx::new(topo, vpcs);
     let subjects = workloads::subjects(
         topo,
         |v| cx.vpc(v).map(|p| p.region.clone()),

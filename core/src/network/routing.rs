@@ -427,6 +427,34 @@ fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     plan.vpc_routes.sort_by(|x, y| (&x.vpc, x.destination).cmp(&(&y.vpc, y.destination)));
 }
 
+impl RoutingPlan {
+    /// The transit gateway route tables, for `plan show`: what each is for
+    /// and what it routes to. Empty without transit gateways.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        if !self.transit_gateways.is_empty() {
+            out.push_str("\ntransit route tables\n");
+            for t in self.transit_gateways.iter().flat_map(|g| &g.route_tables) {
+                let _ = writeln!(
+                    out,
+                    "  {:<36} for {}  routes to {}{}",
+                    t.id,
+                    t.associations.join(", "),
+                    if t.propagations.is_empty() { "-".to_owned() } else { t.propagations.join(", ") },
+                    if t.static_routes.is_empty() {
+                        String::new()
+                    } else {
+                        let nets: Vec<String> = t.static_routes.iter().map(|r| r.cidr.to_string()).collect();
+                        format!(" and over the peering {}", nets.join(", "))
+                    }
+                );
+            }
+        }
+        out
+    }
+}
+
 /// Lookups over a routing plan, built once for the reachability proof.
 pub struct RouteIndex<'a> {
     plan: &'a RoutingPlan,
