@@ -69,10 +69,33 @@ test('the Studio example synthesizes offline and matches its snapshot', () => {
 test('-c topology=PATH synthesizes another topology file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'linkplan-topology-'));
   const file = join(dir, 'other.yaml');
-  writeFileSync(file, readFileSync(join(example, 'topology.yaml'), 'utf8').replace('name: bedrock-privatelink', 'name: other-net'));
+  // other names everywhere: the app names no VPC of its own topology
+  const renamed = readFileSync(join(example, 'topology.yaml'), 'utf8')
+    .replace('name: bedrock-privatelink', 'name: other-net')
+    .replaceAll('app-apse1', 'shop-sin')
+    .replaceAll('app-use1', 'shop-iad');
+  writeFileSync(file, renamed);
   const r = synth(['-c', `topology=${file}`]);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(join(r.out, 'other-net-app-us-east-1-network.template.json')), readdirSync(r.out).join(' '));
+  // the client workloads come from the topology's `notebook` and `lambda` workloads
+  const spoke = JSON.parse(readFileSync(join(r.out, 'other-net-app-ap-southeast-1-spoke.template.json'), 'utf8'));
+  const types = Object.values(spoke.Resources).map((x) => x.Type);
+  assert.ok(types.includes('AWS::SageMaker::NotebookInstance'), types.join(' '));
+  assert.ok(types.includes('AWS::Lambda::Function'), types.join(' '));
+  // without the `notebook` workload, no notebook
+  writeFileSync(file, renamed.replace('    kind: notebook\n', ''));
+  const without = synth(['-c', `topology=${file}`]);
+  assert.equal(without.status, 0, without.stderr);
+  const spoke2 = JSON.parse(readFileSync(join(without.out, 'other-net-app-ap-southeast-1-spoke.template.json'), 'utf8'));
+  const types2 = Object.values(spoke2.Resources).map((x) => x.Type);
+  assert.ok(!types2.includes('AWS::SageMaker::NotebookInstance') && types2.includes('AWS::Lambda::Function'), types2.join(' '));
+});
+
+test('the Bedrock app synthesizes a topology without a bedrock section (the bank layout)', () => {
+  const r = synth(['-c', `topology=${join(root, 'core/tests/rules/LP070-ok-bank-layout-isolated.yaml')}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(r.out, 'bank-layout-network-eu-central-1-network.template.json')), readdirSync(r.out).join(' '));
 });
 
 test('a topology with errors fails synth with every finding, as the CLI prints them', () => {

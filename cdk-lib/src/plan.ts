@@ -42,6 +42,10 @@ export interface Plan {
   readonly vpcs: {
     [k: string]: VpcPlan;
   };
+  /**
+   * The workloads `workloads:` lists in VPCs, with their needs.
+   */
+  readonly workloads: WorkloadPlan[];
 }
 export interface DnsPlan {
   readonly hostedZones: HostedZonePlan[];
@@ -808,6 +812,25 @@ export interface SubnetPlan {
    */
   readonly tier: string;
 }
+/**
+ * A workload the topology lists in one of its VPCs, as the plan tells the
+ * constructs: an app builds what runs there from this (the examples build
+ * the seed's notebook and function for `notebook` and `lambda` workloads),
+ * and never from VPC names of its own.
+ */
+export interface WorkloadPlan {
+  readonly kind?: WorkloadKind;
+  readonly name: string;
+  /**
+   * Its needs: as written (`sts@us-east-1`), then those its kind implies.
+   */
+  readonly needs: string[];
+  /**
+   * The tier of the VPC it runs in.
+   */
+  readonly tier: string;
+  readonly vpc: string;
+}
 
 export enum DnsMode {
   PROFILE = 'profile',
@@ -901,4 +924,14 @@ export enum VpcRole {
 export enum AddressSource {
   FIXED = 'fixed',
   POOL = 'pool',
+}
+/**
+ * What a workload is, as AWS sees its calls.
+ */
+export enum WorkloadKind {
+  LAMBDA = 'lambda',
+  NOTEBOOK = 'notebook',
+  STUDIO = 'studio',
+  INSTANCE = 'instance',
+  CLIENT = 'client',
 }

@@ -79,6 +79,9 @@ export class TopologyStacks extends Construct {
     this.stacks = [...built.entries()]
       .map(([name, stack]) => ({ stack, site: index.site(name), wave: waves.get(name) ?? 1 }))
       .sort((a, b) => a.wave - b.wave || a.stack.stackName.localeCompare(b.stack.stackName));
+    // the topology's warnings once per app, on the first stack to deploy
+    // (an annotation per stack printed each warning once per stack)
+    if (this.stacks.length > 0) topology.annotate(this.stacks[0].stack);
   }
 
   /** The stack of an account (by name), region and role. */
@@ -147,7 +150,6 @@ export class TopologyStacks extends Construct {
         break;
     }
     this.buildServices(stack, vpcs, props);
-    topology.annotate(stack);
     return stack;
   }
 

@@ -152,10 +152,14 @@ export class Topology {
     return Object.keys(this.plan.vpcs);
   }
 
-  /** Adds every warning of the topology to `scope` as a CDK annotation. */
+  /**
+   * Adds every warning of the topology to `scope` as a CDK annotation, with
+   * its hint. `TopologyStacks` does this once, on the first stack it deploys.
+   */
   public annotate(scope: IConstruct): void {
     for (const w of this.warnings) {
-      Annotations.of(scope).addWarningV2(`linkplan:${w.code}`, `${w.code} ${w.file}:${w.line}:${w.column}: ${w.message}`);
+      const hint = w.hint ? `\n  help: ${w.hint}` : '';
+      Annotations.of(scope).addWarningV2(`linkplan:${w.code}`, `${w.code} ${w.file}:${w.line}:${w.column}: ${w.message}${hint}`);
     }
   }
 }

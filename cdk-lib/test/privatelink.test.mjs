@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { buildApp, cfnLint, topologyOf } from './support.mjs';
 
 const require = createRequire(import.meta.url);
-const { Template, Match } = require('aws-cdk-lib/assertions');
+const { Annotations, Template, Match } = require('aws-cdk-lib/assertions');
 const { Topology } = require('../lib/index.js');
 
 const topology = topologyOf('privatelink-service');
@@ -65,6 +65,10 @@ test('acceptance off is built as asked, with the LP050 warning as an annotation'
   Template.fromStack(built.stacks.stackFor('producer', 'eu-west-1', 'spoke')).hasResourceProperties('AWS::EC2::VPCEndpointService', {
     AcceptanceRequired: false,
   });
+  // the warning reaches the user once per app, with its hint
+  const warned = built.stacks.stacks.flatMap((s) => Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('LP050')));
+  assert.equal(warned.length, 1, JSON.stringify(warned));
+  assert.match(JSON.stringify(warned[0].entry.data), /help: /);
 });
 
 test('cfn-lint accepts both stacks', () => {

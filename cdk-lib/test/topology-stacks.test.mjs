@@ -244,8 +244,8 @@ test('workloads are refused where the plan does not prove their path, or for unk
     () => buildApp(bedrock, { workloads: { 'app-use1': { function: true } } }),
     /workloads run in application \(spoke\) VPCs; 'app-use1' is a hub VPC/,
   );
-  // the Singapore workload no longer needs Lambda in us-east-1: the client function would not reach it
-  const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8').replace(
+  // the Singapore workloads no longer need Lambda in us-east-1: the client function would not reach it
+  const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8').replaceAll(
     'needs: [sts@us-east-1, lambda@us-east-1]',
     'needs: [sts@us-east-1]',
   );

@@ -44,6 +44,8 @@ pub struct Plan {
     /// The isolation proofs: segments that must not reach each other, and
     /// the `isolation:` assertions.
     pub isolation: Vec<crate::network::isolation::IsolationProof>,
+    /// The workloads `workloads:` lists in VPCs, with their needs.
+    pub workloads: Vec<crate::network::workloads::WorkloadPlan>,
     /// The topology's own PrivateLink services.
     pub privatelink: Vec<PrivateLinkPlan>,
     /// SageMaker Studio across accounts: the portal and the domains.

@@ -138,6 +138,7 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         iam: network.iam,
         reachability: network.reachability,
         isolation: network.isolation,
+        workloads: network.workloads,
         privatelink: network.privatelink,
         studio: network.studio,
     })

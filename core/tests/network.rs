@@ -20,8 +20,12 @@ fn bedrock() -> String {
 fn bedrock_example_is_proven_end_to_end() {
     let p = plan_value(&bedrock());
     let proofs = p["reachability"].as_array().unwrap();
-    // three written needs, the function's own (bedrock-runtime), the flow
-    assert_eq!(proofs.len(), 5);
+    // five written needs, the notebook's two implied ones (SageMaker API and
+    // runtime), the function's own (bedrock-runtime), a flow per client
+    assert_eq!(proofs.len(), 10);
+    let implied = proofs.iter().filter(|x| x["workload"] == "app-notebook-apse1" && x["impliedBy"].is_string()).count();
+    assert_eq!(implied, 2, "{proofs:?}");
+    assert_eq!(proofs.iter().filter(|x| x["need"] == "flow:bedrock").count(), 2);
     assert!(proofs.iter().all(|x| x["ok"] == true && x["status"] == "ok"), "{proofs:?}");
     let notebook =
         proofs.iter().find(|x| x["workload"] == "app-notebook-apse1" && x["need"] == "sts@us-east-1").unwrap();
@@ -156,7 +160,8 @@ fn lp031(text: &str) -> Vec<(String, String)> {
 fn a_missing_share_is_the_endpoint_link() {
     let t = bedrock().replace("share: [app-apse1]", "share: []");
     let found = lp031(&t);
-    assert_eq!(found.len(), 2, "{found:?}");
+    // sts and lambda, for the notebook and for the function
+    assert_eq!(found.len(), 4, "{found:?}");
     assert!(found[0].0.contains("missing link: endpoint"), "{found:?}");
     assert!(found[0].1.contains("add `app-apse1` to the `share`"), "{found:?}");
 }
@@ -165,7 +170,7 @@ fn a_missing_share_is_the_endpoint_link() {
 fn a_missing_attachment_is_the_route_link() {
     let t = bedrock().replace("attach: [app-use1, app-apse1]", "attach: [app-use1]");
     let found = lp031(&t);
-    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found.len(), 4, "{found:?}");
     assert!(
         found[0].0.contains("`app-apse1` is not attached") && found[0].0.contains("missing link: route"),
         "{found:?}"
@@ -176,7 +181,7 @@ fn a_missing_attachment_is_the_route_link() {
 fn resolver_rules_do_not_cross_regions() {
     let t = bedrock().replace("mode: profile", "mode: resolver");
     let found = lp031(&t);
-    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found.len(), 4, "{found:?}");
     assert!(
         found[0].0.contains("resolver rules are regional") && found[0].0.contains("missing link: dns"),
         "{found:?}"

@@ -10,14 +10,32 @@ const app = new App();
 const file = app.node.tryGetContext('topology') ?? path.join(__dirname, 'topology.yaml');
 const topology = Topology.fromFile(file);
 
-const stacks = new TopologyStacks(app, 'Linkplan', topology, {
-  // the seed's application workloads: a notebook and a function in Singapore
-  // that call the ML account's streaming function in us-east-1
-  workloads: { 'app-apse1': { notebook: true, function: true } },
-});
+const stacks = new TopologyStacks(app, 'Linkplan', topology, { workloads: clientWorkloads(topology.plan) });
 // cdk-nag's AwsSolutions pack: an unacknowledged finding fails synth
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
 if (!process.env.LINKPLAN_QUIET) {
   console.error(`Linkplan ${topology.name}: deploy order (cdk deploy --all follows it)\n${stacks.deployOrder()}`);
+}
+
+/**
+ * The seed's client workloads, from the topology: in each application
+ * (spoke) VPC, a notebook for a `kind: notebook` workload and a function for
+ * a `kind: lambda` one, when it calls the Bedrock function (needs Lambda in
+ * the function's region). Nothing here names a VPC, so `-c topology=PATH`
+ * takes any topology.
+ */
+function clientWorkloads(plan) {
+  const bedrock = plan.iam.bedrock;
+  if (!bedrock) return {};
+  const role = new Map(plan.stacks.map((s) => [s.name, s.role]));
+  const out = {};
+  for (const w of plan.workloads) {
+    const spoke = role.get(plan.vpcs[w.vpc].stack) === 'spoke';
+    if (!spoke || !w.needs.includes(`lambda@${bedrock.region}`)) continue;
+    const built = (out[w.vpc] ??= {});
+    if (w.kind === 'notebook') built.notebook = true;
+    if (w.kind === 'lambda') built.function = true;
+  }
+  return out;
 }

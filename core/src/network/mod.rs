@@ -99,6 +99,7 @@ pub struct Network {
     pub iam: iam::IamPlan,
     pub reachability: Vec<reachability::Proof>,
     pub isolation: Vec<isolation::IsolationProof>,
+    pub workloads: Vec<workloads::WorkloadPlan>,
     pub privatelink: Vec<privatelink::PrivateLinkPlan>,
     pub studio: Option<studio::StudioPlan>,
     pub stacks: Vec<stacks::StackPlan>,
@@ -138,5 +139,6 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
     let stacks = stacks::plan(topo, vpcs, &routing, &dns);
-    Network { endpoints, dns, routing, iam, reachability, isolation, privatelink, studio, stacks }
+    let workloads = workloads::plans(&subjects);
+    Network { endpoints, dns, routing, iam, reachability, isolation, workloads, privatelink, studio, stacks }
 }

@@ -7,6 +7,43 @@
 use super::iam::RoleId;
 use crate::source::Pointer;
 use crate::spec::{Tier, Topology, WorkloadKind};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// A workload the topology lists in one of its VPCs, as the plan tells the
+/// constructs: an app builds what runs there from this (the examples build
+/// the seed's notebook and function for `notebook` and `lambda` workloads),
+/// and never from VPC names of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadPlan {
+    pub name: String,
+    pub vpc: String,
+    /// The tier of the VPC it runs in.
+    pub tier: Tier,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<WorkloadKind>,
+    /// Its needs: as written (`sts@us-east-1`), then those its kind implies.
+    pub needs: Vec<String>,
+}
+
+/// The listed workloads that run in a VPC, in the topology's order.
+pub fn plans(subjects: &[Subject]) -> Vec<WorkloadPlan> {
+    subjects
+        .iter()
+        .filter(|s| s.listed)
+        .filter_map(|s| match &s.place {
+            Place::Vpc { vpc, tier } => Some(WorkloadPlan {
+                name: s.name.clone(),
+                vpc: vpc.clone(),
+                tier: tier.clone(),
+                kind: s.kind,
+                needs: s.needs.iter().map(|n| format!("{}@{}", n.service, n.region)).collect(),
+            }),
+            Place::OnPremises => None,
+        })
+        .collect()
+}
 
 /// Who a workload's requests come from, as far as the plan knows before the
 /// IAM plan names the roles.
