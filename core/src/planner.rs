@@ -76,9 +76,10 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
 
     let hubs = topo.hubs();
     let runs_workloads = topo.workload_vpcs();
+    let roles_of = stacks::RoleIndex::new(topo, &hubs);
     let mut vpcs = BTreeMap::new();
     for (name, vpc) in &facts.vpcs {
-        let (roles, stack_role) = stacks::vpc_roles(topo, &hubs, name);
+        let (roles, stack_role) = roles_of.vpc_roles(name);
         let Some(addr) = addresses.get(name) else { continue };
         let locked_subnets = lock.and_then(|l| l.vpcs.get(*name)).filter(|l| l.cidr == addr.cidr).map(|l| &l.subnets);
         let mut tiers = vpc.tiers();

@@ -14,6 +14,7 @@ use crate::source::Pointer;
 use crate::spec::{Admit, DnsMode, EndpointPolicy, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -82,14 +83,14 @@ pub const HTTPS: u16 = 443;
 /// nothing from a VPC that holds endpoints only.
 fn consumers_in(
     cx: &Ctx<'_>,
-    subjects: &[Subject],
+    by_vpc: &HashMap<&str, Vec<&Subject>>,
     v: &str,
     service: &str,
     region: &str,
     admit: Admit,
 ) -> Vec<Ipv4Net> {
     let Some(vpc) = cx.vpc(v) else { return Vec::new() };
-    let here: Vec<&Subject> = subjects.iter().filter(|s| s.vpc() == Some(v)).collect();
+    let here: &[&Subject] = by_vpc.get(v).map_or(&[], Vec::as_slice);
     // a VPC of endpoints (and transit) subnets only, such as a hub that runs
     // nothing, has no callers
     if vpc.subnets.iter().all(|s| matches!(s.tier, Tier::Endpoints | Tier::Transit)) {
@@ -104,6 +105,14 @@ fn consumers_in(
 
 pub fn plan(cx: &Ctx<'_>, subjects: &[Subject], out: &mut Vec<Finding>) -> Vec<EndpointPlan> {
     let mut plans = Vec::new();
+    // the workloads of each VPC, indexed once (scanning them per consumer of
+    // every endpoint was quadratic in the VPCs)
+    let mut by_vpc: HashMap<&str, Vec<&Subject>> = HashMap::new();
+    for s in subjects {
+        if let Some(v) = s.vpc() {
+            by_vpc.entry(v).or_default().push(s);
+        }
+    }
     for (i, g) in cx.topo.endpoints.iter().enumerate() {
         let gp = Pointer::root().key("endpoints").index(i);
         let Some(vpc) = cx.vpc(&g.vpc) else { continue };
@@ -142,7 +151,7 @@ pub fn plan(cx: &Ctx<'_>, subjects: &[Subject], out: &mut Vec<Finding>) -> Vec<E
                 let admit = g.admit.unwrap_or(Admit::Needs);
                 let mut consumers: Vec<Ipv4Net> = std::iter::once(&g.vpc)
                     .chain(&shared_with)
-                    .flat_map(|v| consumers_in(cx, subjects, v, short, &vpc.region, admit))
+                    .flat_map(|v| consumers_in(cx, &by_vpc, v, short, &vpc.region, admit))
                     .collect();
                 if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
                     consumers.extend(cx.on_premises.iter().copied());

@@ -320,13 +320,17 @@ fn region_of<'a>(cx: &Ctx<'a>, vpc: &str) -> &'a str {
 /// reaches in the region propagates; what it reaches elsewhere is a static
 /// route over the peering to that region.
 fn segment_tables(cx: &Ctx<'_>, t: &Tables, region: &str, local: &[&String]) -> Vec<TgwRouteTablePlan> {
-    let names: BTreeSet<&String> = local.iter().filter_map(|v| t.table_of.get(*v)).collect();
-    names
+    // each table's associations, grouped in one pass over the VPCs
+    let mut associated: BTreeMap<&String, Vec<String>> = BTreeMap::new();
+    for v in local {
+        if let Some(table) = t.table_of.get(*v) {
+            associated.entry(table).or_default().push((*v).clone());
+        }
+    }
+    associated
         .into_iter()
-        .map(|name| {
+        .map(|(name, associations)| {
             let reached = t.reaches.get(name).cloned().unwrap_or_default();
-            let associations: Vec<String> =
-                local.iter().filter(|v| t.table_of.get(**v) == Some(name)).map(|v| (*v).clone()).collect();
             let propagations: Vec<String> = reached.iter().filter(|y| region_of(cx, y) == region).cloned().collect();
             let mut remote: BTreeMap<String, Vec<Ipv4Net>> = BTreeMap::new();
             for y in reached.iter().filter(|y| region_of(cx, y) != region) {

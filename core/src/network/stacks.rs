@@ -98,44 +98,64 @@ pub fn stack_name(topo: &Topology, account: &str, region: &str, role: StackRole)
     STACK.name(&[&topo.name, account, region, role.as_str()])
 }
 
-/// A VPC's roles and the role of the stack it is built in: the Bedrock ML
-/// VPC in `ml`, hubs in `network`, every other VPC in `spoke`.
-pub fn vpc_roles(topo: &Topology, hubs: &BTreeSet<&str>, name: &str) -> (Vec<VpcRole>, StackRole) {
-    let mut roles = BTreeSet::new();
-    if hubs.contains(name) {
-        roles.insert(VpcRole::Hub);
+/// A VPC's roles and the role of the stack it is built in (the Bedrock ML
+/// VPC in `ml`, hubs in `network`, every other VPC in `spoke`), looked up in
+/// what is indexed once: a topology of 10,000 VPCs
+/// asked each VPC's roles by scanning `transit.attach` and the PrivateLink
+/// consumers, quadratic in the VPCs.
+pub struct RoleIndex<'a> {
+    topo: &'a Topology,
+    hubs: &'a BTreeSet<&'a str>,
+    attached: BTreeSet<&'a str>,
+    domains: BTreeSet<&'a str>,
+    producers: BTreeSet<&'a str>,
+    consumers: BTreeSet<&'a str>,
+}
+
+impl<'a> RoleIndex<'a> {
+    pub fn new(topo: &'a Topology, hubs: &'a BTreeSet<&'a str>) -> Self {
+        Self {
+            topo,
+            hubs,
+            attached: topo.transit.iter().flat_map(|t| t.attach.iter().map(String::as_str)).collect(),
+            domains: topo.studio.iter().flat_map(|s| s.domains.iter().map(|d| d.vpc.as_str())).collect(),
+            producers: topo.privatelink.iter().map(|p| p.producer.vpc.as_str()).collect(),
+            consumers: topo.privatelink.iter().flat_map(|p| p.consumers.iter().map(String::as_str)).collect(),
+        }
     }
-    let bedrock = topo.bedrock.as_ref().is_some_and(|b| b.vpc == name);
-    if bedrock {
-        roles.insert(VpcRole::Bedrock);
-    }
-    if let Some(s) = &topo.studio {
-        if s.portal.vpc == name {
+
+    /// A VPC's roles, and the role of the stack it goes in.
+    pub fn vpc_roles(&self, name: &str) -> (Vec<VpcRole>, StackRole) {
+        let mut roles = BTreeSet::new();
+        if self.hubs.contains(name) {
+            roles.insert(VpcRole::Hub);
+        }
+        let bedrock = self.topo.bedrock.as_ref().is_some_and(|b| b.vpc == name);
+        if bedrock {
+            roles.insert(VpcRole::Bedrock);
+        }
+        if self.topo.studio.as_ref().is_some_and(|s| s.portal.vpc == name) {
             roles.insert(VpcRole::StudioPortal);
         }
-        if s.domains.iter().any(|d| d.vpc == name) {
-            roles.insert(VpcRole::StudioDomain);
+        for (set, role) in [
+            (&self.domains, VpcRole::StudioDomain),
+            (&self.producers, VpcRole::PrivatelinkProducer),
+            (&self.consumers, VpcRole::PrivatelinkConsumer),
+            (&self.attached, VpcRole::Attached),
+        ] {
+            if set.contains(name) {
+                roles.insert(role);
+            }
         }
+        let stack = if bedrock {
+            StackRole::Ml
+        } else if roles.contains(&VpcRole::Hub) {
+            StackRole::Network
+        } else {
+            StackRole::Spoke
+        };
+        (roles.into_iter().collect(), stack)
     }
-    for pl in &topo.privatelink {
-        if pl.producer.vpc == name {
-            roles.insert(VpcRole::PrivatelinkProducer);
-        }
-        if pl.consumers.iter().any(|c| c == name) {
-            roles.insert(VpcRole::PrivatelinkConsumer);
-        }
-    }
-    if topo.transit.as_ref().is_some_and(|t| t.attach.iter().any(|a| a == name)) {
-        roles.insert(VpcRole::Attached);
-    }
-    let stack = if bedrock {
-        StackRole::Ml
-    } else if roles.contains(&VpcRole::Hub) {
-        StackRole::Network
-    } else {
-        StackRole::Spoke
-    };
-    (roles.into_iter().collect(), stack)
 }
 
 /// Every stack the plan needs, sorted by name: the VPCs' stacks, a
