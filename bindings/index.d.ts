@@ -40,8 +40,11 @@ export interface JsDiagnostic {
   codeFrame: string
 }
 
-/** Checks a topology and returns its plan when it is valid. */
-export declare function plan(text: string, options?: PlanOptions | undefined | null): PlanResult
+/**
+ * Checks a topology and returns its plan when it is valid. Throws on an
+ * unknown option.
+ */
+export declare function plan(text: string, options?: PlanOptions): PlanResult
 
 /** Options of `validate` and `plan`. */
 export interface PlanOptions {
@@ -86,8 +89,8 @@ export declare const enum Severity {
   Warning = 'warning',
 }
 
-/** Checks a topology; returns every finding. */
-export declare function validate(text: string, options?: PlanOptions | undefined | null): PlanResult
+/** Checks a topology; returns every finding. Throws on an unknown option. */
+export declare function validate(text: string, options?: PlanOptions): PlanResult
 
 /** The core's version. */
 export declare function version(): string

@@ -81,3 +81,22 @@ test('hostile input is a diagnostic, never a crash', () => {
 test('the binding reports the core version', () => {
   assert.match(binding.version(), /^\d+\.\d+\.\d+$/);
 });
+
+test('an unknown option is refused, naming it and the accepted ones; an empty lock is no lock', () => {
+  // `lockFile` is the CDK option's name: ignored, it applied no lock
+  for (const call of [binding.plan, binding.validate]) {
+    assert.throws(
+      () => call(example, { lockFile: 'topology.lock.json' }),
+      /unknown field `lockFile`.*the options are fileName, lock, lockFileName/,
+    );
+  }
+  const r = binding.plan(example, { lock: '' });
+  assert.equal(r.valid, true);
+  assert.deepEqual(
+    r.diagnostics.map((d) => d.code),
+    [],
+  );
+  // a lock that is there is still read: a corrupt one is LP002
+  assert.ok(binding.plan(example, { lock: '{' }).diagnostics.some((d) => d.code === 'LP002'));
+  assert.equal(binding.plan(example, null).valid, true);
+});

@@ -140,18 +140,51 @@ pub struct PlanResult {
     pub lock: Option<String>,
 }
 
-/// Checks a topology; returns every finding.
+/// Checks a topology; returns every finding. Throws on an unknown option.
 #[napi]
 #[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
-pub fn validate(text: String, options: Option<PlanOptions>) -> PlanResult {
-    guarded(&text, &options.unwrap_or_default(), false)
+pub fn validate(
+    text: String,
+    #[napi(ts_arg_type = "PlanOptions")] options: Option<serde_json::Value>,
+) -> napi::Result<PlanResult> {
+    Ok(guarded(&text, &options_of(options)?, false))
 }
 
-/// Checks a topology and returns its plan when it is valid.
+/// Checks a topology and returns its plan when it is valid. Throws on an
+/// unknown option.
 #[napi]
 #[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
-pub fn plan(text: String, options: Option<PlanOptions>) -> PlanResult {
-    guarded(&text, &options.unwrap_or_default(), true)
+pub fn plan(
+    text: String,
+    #[napi(ts_arg_type = "PlanOptions")] options: Option<serde_json::Value>,
+) -> napi::Result<PlanResult> {
+    Ok(guarded(&text, &options_of(options)?, true))
+}
+
+/// `PlanOptions` as given, refusing keys it does not have: an option of
+/// another name (`lockFile`, the CDK option's) was silently ignored, so no
+/// lock was applied.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GivenOptions {
+    file_name: Option<String>,
+    lock: Option<String>,
+    lock_file_name: Option<String>,
+}
+
+const OPTION_KEYS: &str = "fileName, lock, lockFileName";
+
+fn options_of(value: Option<serde_json::Value>) -> napi::Result<PlanOptions> {
+    let Some(value) = value.filter(|v| !v.is_null()) else { return Ok(PlanOptions::default()) };
+    let given: GivenOptions = serde_json::from_value(value).map_err(|e| {
+        napi::Error::new(napi::Status::InvalidArg, format!("invalid options: {e}; the options are {OPTION_KEYS}"))
+    })?;
+    Ok(PlanOptions {
+        file_name: given.file_name,
+        // an empty lock text is no lock (not a lock of `null`, LP002)
+        lock: given.lock.filter(|l| !l.is_empty()),
+        lock_file_name: given.lock_file_name,
+    })
 }
 
 /// The core's version.
@@ -210,7 +243,8 @@ mod tests {
 
     #[test]
     fn diagnostics_come_back_as_data_with_a_code_frame() {
-        let r = validate("apiVersion: linkplan/v1alpha1\nname: t\naccounts: {}\nvpcs: {}\nfoo: 1\n".into(), None);
+        let r =
+            validate("apiVersion: linkplan/v1alpha1\nname: t\naccounts: {}\nvpcs: {}\nfoo: 1\n".into(), None).unwrap();
         assert!(!r.valid);
         assert_eq!(r.diagnostics.len(), 1);
         let d = &r.diagnostics[0];
@@ -225,7 +259,7 @@ mod tests {
             "/../examples/bedrock-privatelink/topology.yaml"
         ))
         .unwrap();
-        let r = plan(text, Some(PlanOptions { file_name: Some("t.yaml".into()), ..PlanOptions::default() }));
+        let r = plan(text, Some(serde_json::json!({ "fileName": "t.yaml" }))).unwrap();
         assert!(r.valid);
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(r.plan_json.as_ref().unwrap()).unwrap()["vpcs"]["app-use1"]["cidr"],
