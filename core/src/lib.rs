@@ -73,6 +73,47 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// An outcome of these diagnostics alone, with no plan: for files the
+    /// core was never given ([`decode`] refused them).
+    pub fn of_diagnostics(diagnostics: Vec<Diagnostic>) -> Self {
+        Self { diagnostics, plan: None, old_lock: None, lock_was_given: false }
+    }
+}
+
+/// A file whose bytes [`decode`] refused: its LP001, and the text its code
+/// frame points into (the bytes read as UTF-8 with replacement characters,
+/// or nothing for a file past the size limit).
+#[derive(Debug)]
+pub struct Undecodable {
+    pub diagnostic: Diagnostic,
+    pub text: String,
+}
+
+/// A file's bytes as the text [`run`] reads, or the LP001 that says why they
+/// are not: more than [`source::MAX_INPUT_BYTES`] (`size`, the file's size
+/// when known, is named then), or not UTF-8 (at the line and column of the
+/// first invalid byte). A reader gives at most one byte past the limit.
+pub fn decode(file: &str, bytes: Vec<u8>, size: Option<u64>) -> Result<String, Box<Undecodable>> {
+    let (error, text) = if bytes.len() > source::MAX_INPUT_BYTES {
+        let size = size.filter(|&n| n > source::MAX_INPUT_BYTES as u64);
+        (source::too_large(size), String::new())
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(e) => (source::not_utf8(&e.utf8_error()), String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        }
+    };
+    let mut finding = diagnostic::Finding::new(Rule::Lp001, diagnostic::Anchor::Span(error.span), error.message);
+    finding.hint = error.hint;
+    let spans = source::SpanIndex::default();
+    let src = diagnostic::SourceFile::new(file, &text, &spans);
+    let diagnostic = diagnostic::resolve(vec![finding], &src, None)
+        .pop()
+        .unwrap_or_else(|| Diagnostic::internal_error(file, "a refused file has no finding"));
+    Err(Box::new(Undecodable { diagnostic, text }))
+}
+
 /// The topology of a text that reads without errors (`None` otherwise):
 /// for checks outside the core, such as `plan check --live`, that point
 /// their findings at the topology's paths.

@@ -91,3 +91,30 @@ fn json_input_gets_the_same_diagnostics_as_yaml() {
     let d = &run(json).diagnostics[0];
     assert_eq!((d.line, d.column), (6, 59)); // the opening quote of the value
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_an_lp001_at_the_first_invalid_byte() {
+    let refused = linkplan_core::decode("t.yaml", b"a: 1\nb: \"\xc3\xa9\xff\"\n".to_vec(), None).unwrap_err();
+    let d = &refused.diagnostic;
+    assert_eq!((d.code.as_str(), d.line, d.column, d.offset, d.length), ("LP001", 2, 6, 11, 1));
+    assert_eq!(d.file, "t.yaml");
+    // the frame's text: the bytes with the invalid one replaced
+    assert_eq!(refused.text, "a: 1\nb: \"é\u{fffd}\"\n");
+    assert_eq!(linkplan_core::decode("t.yaml", b"a: 1\n".to_vec(), Some(5)).unwrap(), "a: 1\n");
+}
+
+#[test]
+fn bytes_past_the_size_limit_are_an_lp001_without_their_text() {
+    let limit = linkplan_core::source::MAX_INPUT_BYTES;
+    let refused = linkplan_core::decode("t.yaml", vec![b' '; limit + 1], None).unwrap_err();
+    assert_eq!(refused.diagnostic.code, "LP001");
+    assert_eq!(
+        refused.diagnostic.message,
+        "the file is larger than 67,108,864 bytes (64 MiB), the limit; nothing past it is read"
+    );
+    assert!(refused.text.is_empty());
+    let known = linkplan_core::decode("t.yaml", vec![b' '; limit + 1], Some(80_000_000)).unwrap_err();
+    assert!(known.diagnostic.message.starts_with("the file is 80,000,000 bytes;"), "{}", known.diagnostic.message);
+    // exactly the limit is read
+    assert!(linkplan_core::decode("t.yaml", vec![b' '; limit], None).is_ok());
+}

@@ -20,7 +20,7 @@ pub enum Color {
 
 #[derive(clap::Args)]
 pub struct Common {
-    /// The topology file (YAML or JSON).
+    /// The topology file (YAML or JSON); `-` reads standard input.
     pub file: PathBuf,
     /// The lock file. Default: FILE's name with `.lock.json`, beside it
     /// (`topology.yaml` → `topology.lock.json`), used when it exists.

@@ -1,34 +1,79 @@
 //! The files of one run, read: the topology and its lock when there is one.
+//!
+//! Each is read as bytes, at most one byte past the core's size limit, and
+//! decoded by the core: a file too large or not UTF-8 is an LP001 finding
+//! (with its line and column), not an I/O error. FILE `-` is standard input.
 
 use crate::error::CliError;
 use crate::lockfile;
-use linkplan_core::{Input, Outcome, Text};
+use linkplan_core::source::MAX_INPUT_BYTES;
+use linkplan_core::{Diagnostic, Input, Outcome, Text};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The name diagnostics report for a topology read from standard input.
+pub const STDIN_NAME: &str = "<stdin>";
 
 pub struct Loaded {
     pub file: String,
     pub text: String,
     pub lock_path: PathBuf,
     pub lock: Option<(String, String)>,
+    /// The LP001s of files the core refused to read (too large, not UTF-8):
+    /// the run reports them alone.
+    refused: Vec<Diagnostic>,
+}
+
+/// True for FILE `-`: the topology comes from standard input.
+pub fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
 }
 
 impl Loaded {
-    /// Reads `file` and its lock: `lock` when given (it must exist), else the
-    /// default lock beside the file when it exists.
+    /// Reads `file` (standard input for `-`) and its lock: `lock` when given
+    /// (it must exist), else the default lock beside the file when it exists
+    /// (standard input has none).
     pub fn read(file: &Path, lock: Option<&Path>) -> Result<Self, CliError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", file.display())))?;
+        let stdin = is_stdin(file);
+        let name = if stdin { STDIN_NAME.to_owned() } else { file.display().to_string() };
+        let mut refused = Vec::new();
+        let bytes = if stdin {
+            read_bounded(std::io::stdin().lock(), None)
+        } else {
+            std::fs::File::open(file).and_then(|f| {
+                let size = f.metadata().ok().map(|m| m.len());
+                read_bounded(f, size)
+            })
+        }
+        .map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
+        let text = decoded(&name, bytes, &mut refused);
         let explicit = lock.is_some();
         let lock_path = lock.map_or_else(|| lockfile::default_path(file), Path::to_path_buf);
-        let lock = match std::fs::read_to_string(&lock_path) {
-            Ok(t) => Some((lock_path.display().to_string(), t)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => None,
-            Err(e) => return Err(CliError::usage(format!("cannot read lock file {}: {e}", lock_path.display()))),
+        let lock = if stdin && !explicit {
+            None
+        } else {
+            match std::fs::File::open(&lock_path).and_then(|f| {
+                let size = f.metadata().ok().map(|m| m.len());
+                read_bounded(f, size)
+            }) {
+                Ok(bytes) => {
+                    let lock_name = lock_path.display().to_string();
+                    let text = decoded(&lock_name, bytes, &mut refused);
+                    Some((lock_name, text))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => None,
+                Err(e) => {
+                    return Err(CliError::usage(format!("cannot read lock file {}: {e}", lock_path.display())));
+                }
+            }
         };
-        Ok(Self { file: file.display().to_string(), text, lock_path, lock })
+        Ok(Self { file: name, text, lock_path, lock, refused })
     }
 
     pub fn run(&self) -> Outcome {
+        if !self.refused.is_empty() {
+            return Outcome::of_diagnostics(self.refused.clone());
+        }
         linkplan_core::run(&Input {
             topology: Text { file: &self.file, text: &self.text },
             lock: self.lock.as_ref().map(|(file, text)| Text { file, text }),
@@ -42,5 +87,26 @@ impl Loaded {
             s.push((f.as_str(), t.as_str()));
         }
         s
+    }
+}
+
+/// The bytes and size of a file, read up to one byte past the limit (the
+/// core then refuses it without more of it in memory).
+fn read_bounded(r: impl Read, size: Option<u64>) -> std::io::Result<(Vec<u8>, Option<u64>)> {
+    let cap = MAX_INPUT_BYTES as u64 + 1;
+    let mut bytes = Vec::with_capacity(size.map_or(0, |n| n.min(cap) as usize));
+    r.take(cap).read_to_end(&mut bytes)?;
+    Ok((bytes, size))
+}
+
+/// The text of a file, or its LP001 in `refused` and the text its frame
+/// points into.
+fn decoded(name: &str, (bytes, size): (Vec<u8>, Option<u64>), refused: &mut Vec<Diagnostic>) -> String {
+    match linkplan_core::decode(name, bytes, size) {
+        Ok(text) => text,
+        Err(e) => {
+            refused.push(e.diagnostic);
+            e.text
+        }
     }
 }

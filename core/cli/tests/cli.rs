@@ -338,3 +338,154 @@ fn show_prints_the_dns_pieces_with_the_resolver_ips() {
         "{out}"
     );
 }
+
+/// `plan validate FILE --format json` in `dir` with its address space
+/// limited to 1 GiB (`ulimit -v`, through sh), so that an input that makes it
+/// allocate past that aborts it instead of the machine.
+fn validate_limited(file: &str, dir: &Path) -> Output {
+    Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" validate \"$1\" --format json"])
+        .arg(env!("CARGO_BIN_EXE_plan"))
+        .arg(file)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// The first diagnostic of a JSON report.
+fn first_diagnostic(o: &Output) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(o)));
+    v["diagnostics"][0].clone()
+}
+
+#[test]
+fn hostile_input_is_an_lp001_under_a_memory_limit_never_a_signal() {
+    use std::fmt::Write as _;
+    use std::os::unix::process::ExitStatusExt;
+    // the limit holds: a shell under it cannot allocate 2 GiB
+    let probe = Command::new("sh").args(["-c", "ulimit -v 1048576 && ulimit -v"]).output().expect("sh runs ulimit -v");
+    assert_eq!(stdout(&probe).trim(), "1048576");
+
+    // 1.3 MB that nests ten aliases a level: 10 GB expanded, few nodes
+    let mut nested = format!("a0: &a0 [{}]\n", vec!["x".repeat(130_000); 10].join(", "));
+    for i in 1..6 {
+        writeln!(nested, "a{i}: &a{i} [{}]", vec![format!("*a{}", i - 1); 10].join(", ")).unwrap();
+    }
+    assert!((1_290_000..1_400_000).contains(&nested.len()), "{}", nested.len());
+    // one 1 MB string, aliased 10,000 times; and a billion laughs of nodes
+    let long = format!("s: &s \"{}\"\nl: [{}]\n", "y".repeat(1 << 20), vec!["*s"; 10_000].join(", "));
+    let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        writeln!(laughs, "a{i}: &a{i} [{}]", vec![format!("*a{}", i - 1); 10].join(", ")).unwrap();
+    }
+    // nesting far deeper than a stack holds, as blocks and as mappings
+    let deep = "- ".repeat(200_000) + "x\n";
+    let deep_map: String = (0..5_000).map(|i| " ".repeat(i) + "k:\n").collect();
+    let cases = [
+        (&nested, "aliases expand this document past 67,108,864 bytes"),
+        (&long, "aliases expand this document past 67,108,864 bytes"),
+        (&laughs, "aliases expand this document past 2,000,000 nodes"),
+        (&deep, "more than 64 levels deep"),
+        (&deep_map, "more than 64 levels deep"),
+    ];
+    for (text, expected) in cases {
+        let (dir, _) = scratch(text);
+        let o = validate_limited("topology.yaml", dir.path());
+        assert_eq!(o.status.signal(), None, "killed by a signal: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let d = first_diagnostic(&o);
+        assert_eq!(d["code"], "LP001", "{d}");
+        assert!(d["message"].as_str().unwrap().contains(expected), "{d}");
+        assert!(d["line"].as_u64().unwrap() >= 1, "{d}");
+    }
+}
+
+#[test]
+fn a_file_past_the_size_limit_is_an_lp001_naming_both_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = std::fs::File::create(dir.path().join("big.yaml")).unwrap();
+    // sparse: 70 MB of zero bytes that take no disk
+    f.set_len(70_000_000).unwrap();
+    let o = validate_limited("big.yaml", dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let d = first_diagnostic(&o);
+    assert_eq!(d["code"], "LP001");
+    assert_eq!(d["file"], "big.yaml");
+    assert_eq!(
+        d["message"],
+        "the file is 70,000,000 bytes; the limit is 67,108,864 bytes (64 MiB), and nothing past it is read"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_an_lp001_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.yaml"), b"apiVersion: linkplan/v1alpha1\nname: \"\xc3\xa9a\xffb\"\n").unwrap();
+    let o = plan(&["validate", "t.yaml", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let d = first_diagnostic(&o);
+    assert_eq!((d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("LP001"), Some(2), Some(10)));
+    assert_eq!(d["offset"], 40, "the byte offset of 0xff (é is two bytes, one column)");
+    let text = plan(&["validate", "t.yaml"], dir.path());
+    assert_eq!(text.status.code(), Some(1));
+    assert!(stdout(&text).contains("t.yaml:2:"), "{}", stdout(&text));
+    // a lock that is not UTF-8 is refused too, and the topology is not planned
+    let (dir, _) = scratch(&example());
+    std::fs::write(dir.path().join("topology.lock.json"), b"{\"lockVersion\": 1, \xfe}").unwrap();
+    let o = plan(&["show", "topology.yaml", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let d = first_diagnostic(&o);
+    assert_eq!((d["code"].as_str(), d["file"].as_str()), (Some("LP001"), Some("topology.lock.json")));
+}
+
+/// `plan ARGS` with `input` on standard input.
+fn plan_stdin(args: &[&str], input: &str, dir: &Path) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // a command that refuses to read (`lock -`) closes the pipe early
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn dash_reads_the_topology_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = plan_stdin(&["validate", "-"], &example(), dir.path());
+    assert_eq!((ok.status.code(), stdout(&ok).trim()), (Some(0), "valid: no findings"), "{}", stderr(&ok));
+    let show = plan_stdin(&["show", "-", "--format", "json"], &example(), dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(v["vpcs"]["app-use1"]["cidr"], "10.10.0.0/16");
+    let explain = plan_stdin(&["explain", "-", "app-notebook-apse1", "sts"], &example(), dir.path());
+    assert!(stdout(&explain).starts_with("app-notebook-apse1 needs sts"), "{}", stdout(&explain));
+    let bad = example().replace("cidr: 10.10.0.0/16", "cidr: 10.10.0.1/16");
+    let check = plan_stdin(&["check", "-"], &bad, dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("<stdin>:28:11"), "{}", stdout(&check));
+    // a lock beside standard input does not exist: none is read, none written
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn lock_from_standard_input_needs_an_explicit_lock_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plan_stdin(&["lock", "-"], &example(), dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("give `--lock PATH`"), "{}", stderr(&o));
+    // with `--lock`, the lock of the file is checked and kept from stdin
+    let (dir, _) = scratch(&example());
+    assert_eq!(plan(&["lock", "topology.yaml"], dir.path()).status.code(), Some(0));
+    let o = plan_stdin(&["lock", "-", "--lock", "topology.lock.json", "--check"], &example(), dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("topology.lock.json is up to date"), "{}", stderr(&o));
+    let moved = example().replace("cidr: 10.10.0.0/16", "cidr: 10.20.0.0/16");
+    let o = plan_stdin(&["lock", "-", "--lock", "topology.lock.json", "--check"], &moved, dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}

@@ -11,7 +11,9 @@ mod yaml;
 
 pub use lines::LineIndex;
 pub use pointer::{Pointer, escape_segment};
-pub use yaml::{LoadError, load};
+pub use yaml::{
+    LoadError, MAX_DEPTH, MAX_EXPANDED_BYTES, MAX_EXPANDED_NODES, MAX_INPUT_BYTES, load, not_utf8, thousands, too_large,
+};
 
 use std::collections::HashMap;
 

@@ -11,9 +11,22 @@ use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// The largest text read: 64 MiB. A topology of 10,000 VPCs is about
+/// 2 MiB; anything past the limit is refused before it is parsed.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
 /// Aliases may not expand a document past this many nodes (a "billion
 /// laughs" file must be refused, not exhaust memory).
-const MAX_EXPANDED_NODES: usize = 2_000_000;
+pub const MAX_EXPANDED_NODES: usize = 2_000_000;
+
+/// Nor past this many bytes of keys and scalars: one long string aliased
+/// ten thousand times is few nodes and gigabytes of text.
+pub const MAX_EXPANDED_BYTES: usize = 64 * 1024 * 1024;
+
+/// How deep mappings and sequences may nest, aliases expanded. A topology
+/// nests about ten levels (a policy's condition is the deepest); every stage
+/// after the loader walks values recursively, so depth is bounded here.
+pub const MAX_DEPTH: usize = 64;
 
 /// A problem found while reading the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +44,9 @@ pub struct LoadError {
 /// read (the value is then `None`); duplicate keys are collected and the
 /// first occurrence wins.
 pub fn load(text: &str) -> (Option<Value>, SpanIndex, Vec<LoadError>) {
+    if text.len() > MAX_INPUT_BYTES {
+        return (None, SpanIndex::default(), vec![too_large(Some(text.len() as u64))]);
+    }
     let offsets = CharOffsets::new(text);
     let mut rx = Receiver {
         offsets: &offsets,
@@ -40,9 +56,25 @@ pub fn load(text: &str) -> (Option<Value>, SpanIndex, Vec<LoadError>) {
         errors: Vec::new(),
         documents: Vec::new(),
         expanded: 0,
+        expanded_bytes: 0,
         fatal: false,
     };
-    let result = Parser::new_from_str(text).load(&mut rx, true);
+    // the event stream, driven here: saphyr's own `load` recurses once per
+    // level of nesting (deep input overflows the stack before a receiver can
+    // refuse it), and stopping at a fatal finding skips the rest of the text
+    let mut parser = Parser::new_from_str(text);
+    let result = loop {
+        match parser.next_event() {
+            Some(Ok((ev, span))) => {
+                rx.on_event(ev, span);
+                if rx.fatal {
+                    break Ok(());
+                }
+            }
+            Some(Err(e)) => break Err(e),
+            None => break Ok(()),
+        }
+    };
     let mut errors = std::mem::take(&mut rx.errors);
     if let Err(e) = result {
         let at = offsets.byte(e.marker().index());
@@ -70,6 +102,74 @@ pub fn load(text: &str) -> (Option<Value>, SpanIndex, Vec<LoadError>) {
         });
     }
     (Some(value), rx.index, errors)
+}
+
+/// The finding for a text past [`MAX_INPUT_BYTES`]; `len` when the size is
+/// known (a reader that stops at the limit knows only that it is larger).
+pub fn too_large(len: Option<u64>) -> LoadError {
+    let limit = thousands(MAX_INPUT_BYTES as u64);
+    let message = match len {
+        Some(n) => {
+            format!(
+                "the file is {} bytes; the limit is {limit} bytes (64 MiB), and nothing past it is read",
+                thousands(n)
+            )
+        }
+        None => format!("the file is larger than {limit} bytes (64 MiB), the limit; nothing past it is read"),
+    };
+    LoadError {
+        duplicate_key: false,
+        message,
+        hint: Some("a topology of 10,000 VPCs is about 2 MiB: check that this is the topology file".into()),
+        span: ByteSpan::default(),
+        first: None,
+    }
+}
+
+/// The finding for bytes that are not UTF-8, at the first invalid byte.
+pub fn not_utf8(e: &std::str::Utf8Error) -> LoadError {
+    LoadError {
+        duplicate_key: false,
+        message: "the file is not UTF-8 text: the byte here is not valid UTF-8".into(),
+        hint: Some("save the file as UTF-8 (YAML and JSON files are UTF-8)".into()),
+        span: ByteSpan::new(e.valid_up_to(), e.error_len().unwrap_or(0)),
+        first: None,
+    }
+}
+
+/// `67108864` → `67,108,864`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What a node contributes when an alias repeats it: its nodes, the bytes of
+/// its keys and scalars, and its height (0 for a scalar).
+#[derive(Clone, Copy, Default)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+    height: usize,
+}
+
+impl Size {
+    /// The size of a mapping or sequence of children of `self`'s total.
+    fn container(self) -> Size {
+        Size { nodes: self.nodes.saturating_add(1), bytes: self.bytes, height: self.height.saturating_add(1) }
+    }
+
+    fn add(&mut self, child: Size) {
+        self.nodes = self.nodes.saturating_add(child.nodes);
+        self.bytes = self.bytes.saturating_add(child.bytes);
+        self.height = self.height.max(child.height);
+    }
 }
 
 /// saphyr reports character indices; spans here are byte offsets.
@@ -110,7 +210,7 @@ enum Frame {
         start: ByteSpan,
         key: Option<ByteSpan>,
         anchor: usize,
-        nodes: usize,
+        size: Size,
     },
     Map {
         path: Pointer,
@@ -122,7 +222,7 @@ enum Frame {
         start: ByteSpan,
         key: Option<ByteSpan>,
         anchor: usize,
-        nodes: usize,
+        size: Size,
     },
     /// A mapping or sequence used as a mapping key: read and dropped.
     ComplexKey {
@@ -140,10 +240,12 @@ struct Receiver<'a> {
     offsets: &'a CharOffsets,
     stack: Vec<Frame>,
     index: SpanIndex,
-    anchors: HashMap<usize, (Value, usize)>,
+    anchors: HashMap<usize, (Value, Size)>,
     errors: Vec<LoadError>,
     documents: Vec<(Value, ByteSpan)>,
+    /// Nodes and bytes the aliases have added so far.
     expanded: usize,
+    expanded_bytes: usize,
     fatal: bool,
 }
 
@@ -172,18 +274,18 @@ impl Receiver<'_> {
     }
 
     /// Places a finished node in its parent (or as a document).
-    fn place(&mut self, value: Value, span: ByteSpan, anchor: usize, nodes: usize) {
+    fn place(&mut self, value: Value, span: ByteSpan, anchor: usize, size: Size) {
         if anchor > 0 {
-            self.anchors.insert(anchor, (value.clone(), nodes));
+            self.anchors.insert(anchor, (value.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.documents.push((value, span)),
-            Some(Frame::Seq { items, nodes: total, .. }) => {
-                *total = total.saturating_add(nodes);
+            Some(Frame::Seq { items, size: total, .. }) => {
+                total.add(size);
                 items.push(value);
             }
-            Some(Frame::Map { map, pending, nodes: total, .. }) => {
-                *total = total.saturating_add(nodes);
+            Some(Frame::Map { map, pending, size: total, .. }) => {
+                total.add(size);
                 if let Some(k) = pending.take()
                     && !k.duplicate
                 {
@@ -197,7 +299,8 @@ impl Receiver<'_> {
     /// Reads a key scalar into the current mapping.
     fn take_key(&mut self, name: &str, span: ByteSpan) {
         let mut dup_of = None;
-        if let Some(Frame::Map { keys, pending, .. }) = self.stack.last_mut() {
+        if let Some(Frame::Map { keys, pending, size, .. }) = self.stack.last_mut() {
+            size.bytes = size.bytes.saturating_add(name.len());
             let duplicate = if let Some(first) = keys.get(name) {
                 dup_of = Some(*first);
                 true
@@ -227,6 +330,7 @@ impl Receiver<'_> {
             self.take_key(&text, span);
             return;
         }
+        let bytes = text.len();
         let value = match resolve_scalar(&text, style, tag) {
             Ok(v) => v,
             Err(msg) => {
@@ -239,12 +343,21 @@ impl Receiver<'_> {
             }
         };
         self.index.insert(slot.path.as_str().to_owned(), NodeSpan { value: span, key: slot.key });
-        self.place(value, span, anchor, 1);
+        self.place(value, span, anchor, Size { nodes: 1, bytes, height: 0 });
     }
 
     fn start_container(&mut self, seq: bool, anchor: usize, span: ByteSpan) {
         if let Some(Frame::ComplexKey { depth }) = self.stack.last_mut() {
             *depth += 1;
+            return;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.error(
+                format!("mappings and sequences nest here more than {MAX_DEPTH} levels deep, the limit"),
+                Some("a topology nests about ten levels: check the indentation and the brackets"),
+                span,
+            );
+            self.fatal = true;
             return;
         }
         let slot = self.slot();
@@ -258,7 +371,7 @@ impl Receiver<'_> {
             return;
         }
         self.stack.push(if seq {
-            Frame::Seq { path: slot.path, items: Vec::new(), start: span, key: slot.key, anchor, nodes: 0 }
+            Frame::Seq { path: slot.path, items: Vec::new(), start: span, key: slot.key, anchor, size: Size::default() }
         } else {
             Frame::Map {
                 path: slot.path,
@@ -268,7 +381,7 @@ impl Receiver<'_> {
                 start: span,
                 key: slot.key,
                 anchor,
-                nodes: 0,
+                size: Size::default(),
             }
         });
     }
@@ -283,17 +396,15 @@ impl Receiver<'_> {
                     self.take_key("<complex key>", end);
                 }
             }
-            Some(Frame::Seq { path, items, start, key, anchor, nodes }) => {
+            Some(Frame::Seq { path, items, start, key, anchor, size }) => {
                 let span = cover(start, end);
                 self.index.insert(path.as_str().to_owned(), NodeSpan { value: span, key });
-                let nodes = nodes.saturating_add(1);
-                self.place(Value::Array(items), span, anchor, nodes);
+                self.place(Value::Array(items), span, anchor, size.container());
             }
-            Some(Frame::Map { path, map, start, key, anchor, nodes, .. }) => {
+            Some(Frame::Map { path, map, start, key, anchor, size, .. }) => {
                 let span = cover(start, end);
                 self.index.insert(path.as_str().to_owned(), NodeSpan { value: span, key });
-                let nodes = nodes.saturating_add(1);
-                self.place(Value::Object(map), span, anchor, nodes);
+                self.place(Value::Object(map), span, anchor, size.container());
             }
             None => {}
         }
@@ -301,18 +412,36 @@ impl Receiver<'_> {
 
     fn alias(&mut self, id: usize, span: ByteSpan) {
         let slot = self.slot();
-        let Some(nodes) = self.anchors.get(&id).map(|(_, n)| *n) else {
+        let Some(size) = self.anchors.get(&id).map(|(_, s)| *s) else {
             self.error("an alias refers to an anchor that is not defined".into(), None, span);
             return;
         };
         // count before cloning, so that a bomb is refused before it is built
-        self.expanded = self.expanded.saturating_add(nodes);
-        if self.expanded > MAX_EXPANDED_NODES {
-            self.error(
-                format!("aliases expand this document past {MAX_EXPANDED_NODES} nodes"),
-                Some("a topology does not need nested aliases; write the values out"),
-                span,
-            );
+        self.expanded = self.expanded.saturating_add(size.nodes);
+        self.expanded_bytes = self.expanded_bytes.saturating_add(size.bytes);
+        let past = if self.expanded > MAX_EXPANDED_NODES {
+            Some(format!(
+                "aliases expand this document past {} nodes, the limit (this one repeats {})",
+                thousands(MAX_EXPANDED_NODES as u64),
+                thousands(size.nodes as u64)
+            ))
+        } else if self.expanded_bytes > MAX_EXPANDED_BYTES {
+            Some(format!(
+                "aliases expand this document past {} bytes (64 MiB) of keys and values, the limit (this one repeats {} bytes)",
+                thousands(MAX_EXPANDED_BYTES as u64),
+                thousands(size.bytes as u64)
+            ))
+        } else if self.stack.len().saturating_add(size.height) > MAX_DEPTH {
+            Some(format!(
+                "this alias nests mappings and sequences more than {MAX_DEPTH} levels deep, the limit (it adds {} levels here, at level {})",
+                size.height,
+                self.stack.len()
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = past {
+            self.error(message, Some("a topology does not need nested aliases; write the values out"), span);
             self.fatal = true;
             return;
         }
@@ -325,7 +454,7 @@ impl Receiver<'_> {
             return;
         }
         self.index.insert(slot.path.as_str().to_owned(), NodeSpan { value: span, key: slot.key });
-        self.place(value, span, 0, nodes);
+        self.place(value, span, 0, size);
     }
 }
 
@@ -525,6 +654,62 @@ mod tests {
         let (v, _, errors) = load(&bomb);
         assert!(v.is_none());
         assert!(errors.iter().any(|e| e.message.contains("aliases expand")));
+    }
+
+    #[test]
+    fn aliases_are_bounded_in_bytes_before_they_are_built() {
+        // one 1 MiB string repeated 64 times is 64 nodes and 64 MiB
+        let text = |n: usize| format!("s: &s \"{}\"\nl: [{}]\n", "y".repeat(1 << 20), vec!["*s"; n].join(", "));
+        let (v, _, errors) = load(&text(62));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(v.unwrap()["l"].as_array().map(Vec::len), Some(62));
+        // 64 MiB exactly is allowed; the 65th alias crosses the limit
+        assert!(load(&text(64)).2.is_empty());
+        let (v, _, errors) = load(&text(65));
+        assert!(v.is_none());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.starts_with("aliases expand this document past 67,108,864 bytes"), "{errors:?}");
+        assert!(errors[0].message.ends_with("(this one repeats 1,048,576 bytes)"), "{errors:?}");
+        // at the alias that crossed it
+        let at = text(65).match_indices("*s").nth(64).map(|(i, _)| i);
+        assert_eq!(Some(errors[0].span.offset), at);
+    }
+
+    #[test]
+    fn nesting_is_bounded_in_depth() {
+        let nested = |n: usize| "- ".repeat(n) + "x\n";
+        assert!(load(&nested(MAX_DEPTH)).2.is_empty());
+        let (v, _, errors) = load(&nested(MAX_DEPTH + 1));
+        assert!(v.is_none());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "mappings and sequences nest here more than 64 levels deep, the limit");
+        assert_eq!(errors[0].span.offset, 2 * MAX_DEPTH);
+        // far deeper than the stack holds (saphyr's own loader overflowed it)
+        assert!(load(&nested(1_000_000)).0.is_none());
+        let maps: String = (0..10_000).map(|i| " ".repeat(i) + "k:\n").collect();
+        assert!(load(&maps).2[0].message.contains("more than 64 levels deep"));
+        // an alias that would nest its value past the limit is refused too
+        let half = MAX_DEPTH / 2 + 1;
+        let text = format!("a: &a {}x\nb: {}*a\n", "- ".repeat(half).replace("- ", "[").trim_end(), "[".repeat(half));
+        let text = text.replacen('x', &format!("x{}", "]".repeat(half)), 1);
+        let text = text.replacen("*a", &format!("*a{}", "]".repeat(half)), 1);
+        let (v, _, errors) = load(&text);
+        assert!(v.is_none(), "{text}");
+        assert!(errors.iter().any(|e| e.message.starts_with("this alias nests mappings and sequences more than 64")));
+    }
+
+    #[test]
+    fn text_past_the_size_limit_is_refused_unread() {
+        let (v, index, errors) = load(&" ".repeat(MAX_INPUT_BYTES + 1));
+        assert!(v.is_none() && index.is_empty());
+        assert_eq!(
+            errors[0].message,
+            "the file is 67,108,865 bytes; the limit is 67,108,864 bytes (64 MiB), and nothing past it is read"
+        );
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(12_345_678), "12,345,678");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::path::PathBuf;
     after_help = "Example:\n  plan explain examples/bedrock-privatelink/topology.yaml app-notebook-apse1 sts\n  plan explain topology.yaml segment:non-prod segment:prod\n  plan explain topology.yaml sandbox-euc1 bedrock-runtime@eu-central-1\n\nA bare name is whichever workload, VPC, segment or service it names; when it names several, say which with `workload:`, `vpc:`, `segment:` or `service:`."
 )]
 pub struct Args {
-    /// The topology file.
+    /// The topology file; `-` reads standard input.
     pub file: PathBuf,
     /// What calls: a workload, a VPC or a segment.
     pub from: String,

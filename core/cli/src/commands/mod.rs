@@ -8,7 +8,7 @@ pub mod schema;
 pub mod show;
 pub mod validate;
 
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use clap::Subcommand;
 
@@ -28,6 +28,11 @@ impl Command {
         match self {
             Command::Validate(args) => validate::exec(args, out),
             Command::Show(args) => show::exec(args, out),
+            Command::Lock(args) if crate::loaded::is_stdin(&args.common.file) && args.common.lock.is_none() => {
+                Err(CliError::usage(
+                    "`plan lock -` reads the topology from standard input: there is no file beside which to write its lock; give `--lock PATH`",
+                ))
+            }
             Command::Lock(args) => lock::exec(args, out),
             Command::Explain(args) => explain::exec(args, out),
             Command::Check(args) => check::exec(args, out),
