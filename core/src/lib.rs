@@ -55,6 +55,9 @@ pub struct Outcome {
     pub plan: Option<Plan>,
     old_lock: Option<ParsedLock>,
     lock_was_given: bool,
+    claims: lock::Claims,
+    released: Vec<(String, lock::LockedAllocation)>,
+    not_in_lock: Vec<String>,
 }
 
 impl Outcome {
@@ -69,7 +72,29 @@ impl Outcome {
         if self.lock_was_given && self.old_lock.is_none() {
             return None;
         }
-        self.plan.as_ref().map(|p| Lock::from_plan(p, self.old_lock.as_ref(), prune))
+        self.plan.as_ref().map(|p| Lock::from_plan(p, self.old_lock.as_ref(), &self.claims, prune))
+    }
+
+    /// The lock entries [`run_releasing`] released, by VPC name: what they
+    /// freed.
+    pub fn released(&self) -> &[(String, lock::LockedAllocation)] {
+        &self.released
+    }
+
+    /// The names [`run_releasing`] was asked to release that the lock does
+    /// not hold (all of them when the lock was unusable).
+    pub fn not_in_lock(&self) -> &[String] {
+        &self.not_in_lock
+    }
+
+    /// True when a lock was given and could be read (no LP002).
+    pub fn lock_is_usable(&self) -> bool {
+        self.old_lock.is_some()
+    }
+
+    /// The VPC names of the lock that was read, after any release.
+    pub fn locked_vpcs(&self) -> Vec<&str> {
+        self.old_lock.iter().flat_map(|l| l.vpcs.keys().map(String::as_str)).collect()
     }
 }
 
@@ -77,7 +102,15 @@ impl Outcome {
     /// An outcome of these diagnostics alone, with no plan: for files the
     /// core was never given ([`decode`] refused them).
     pub fn of_diagnostics(diagnostics: Vec<Diagnostic>) -> Self {
-        Self { diagnostics, plan: None, old_lock: None, lock_was_given: false }
+        Self {
+            diagnostics,
+            plan: None,
+            old_lock: None,
+            lock_was_given: false,
+            claims: lock::Claims::default(),
+            released: Vec::new(),
+            not_in_lock: Vec::new(),
+        }
     }
 }
 
@@ -138,5 +171,13 @@ pub fn place_findings(topology: Text<'_>, findings: Vec<diagnostic::Finding>) ->
 
 /// Parses, validates and plans. Never panics; every problem is a diagnostic.
 pub fn run(input: &Input<'_>) -> Outcome {
-    planner::run(input)
+    planner::run(input, &[])
+}
+
+/// [`run`], with the lock entries of the VPCs named in `release` dropped
+/// first: each is planned as if it had never been locked (a VPC no longer
+/// in the topology is forgotten, its range freed). For `plan lock
+/// --release`, the deliberate way to move a locked VPC.
+pub fn run_releasing(input: &Input<'_>, release: &[String]) -> Outcome {
+    planner::run(input, release)
 }

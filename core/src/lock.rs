@@ -3,8 +3,15 @@
 //!
 //! The core only reads and renders lock text; writing it (atomically) is the
 //! caller's job. Entries of VPCs or subnets that left the topology are kept,
-//! and their ranges stay taken, until the lock is rewritten with `prune`:
-//! the old VPC may still be deployed while its removal rolls out.
+//! and their ranges stay taken, until the lock is rewritten with `prune` or
+//! the VPC is released by name: the old VPC may still be deployed while its
+//! removal rolls out. Each entry also records the VPC's account and region
+//! (a VPC cannot move there without being replaced) and, after a rename,
+//! the name its CloudFormation resources were created under.
+
+mod claims;
+
+pub use claims::{Claims, claim, report_unclaimed};
 
 use crate::cidr::Ipv4Net;
 use crate::cidr::subnets::SubnetKey;
@@ -29,9 +36,20 @@ pub struct Lock {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LockedVpc {
     pub cidr: String,
+    /// The account ID the VPC is in. Absent in locks written before it was
+    /// recorded; the next write adds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The region the VPC is in (absent like `account` in older locks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The name the VPC's CloudFormation resources were created under, when
+    /// it was renamed since (`was:`): its logical IDs keep that name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub construct_id: Option<String>,
     #[serde(default)]
     pub subnets: Vec<LockedSubnet>,
 }
@@ -54,6 +72,36 @@ pub struct ParsedLock {
 pub struct LockedAllocation {
     pub cidr: Ipv4Net,
     pub subnets: BTreeMap<SubnetKey, Ipv4Net>,
+    /// The account ID, when the lock records it.
+    pub account: Option<String>,
+    /// The region, when the lock records it.
+    pub region: Option<String>,
+    pub construct_id: Option<String>,
+}
+
+impl LockedAllocation {
+    /// The AZ IDs of the locked subnets, each once, in order.
+    pub fn azs(&self) -> Vec<&str> {
+        let azs: std::collections::BTreeSet<&str> = self.subnets.keys().map(|k| k.az.as_str()).collect();
+        azs.into_iter().collect()
+    }
+
+    /// `10.0.0.0/20, 2 subnets`: the entry in short.
+    pub fn summary(&self) -> String {
+        let n = self.subnets.len();
+        format!("{}, {n} subnet{}", self.cidr, if n == 1 { "" } else { "s" })
+    }
+
+    /// `10.0.0.0/20 and its 2 subnets: workload use1-az1 10.0.0.0/22,
+    /// endpoints use1-az1 10.0.4.0/28`: what releasing the entry frees.
+    pub fn describe(&self) -> String {
+        if self.subnets.is_empty() {
+            return format!("{} (no subnets)", self.cidr);
+        }
+        let subnets: Vec<String> = self.subnets.iter().map(|(k, net)| format!("{} {} {net}", k.tier, k.az)).collect();
+        let n = self.subnets.len();
+        format!("{} and its {n} subnet{}: {}", self.cidr, if n == 1 { "" } else { "s" }, subnets.join(", "))
+    }
 }
 
 /// Reads lock text. Any problem is LP002 in the lock file and the lock is
@@ -144,7 +192,16 @@ fn check(lock: &Lock, topology_name: &str, out: &mut Vec<Finding>) -> (Option<Pa
                 );
             }
         }
-        vpcs.insert(name.clone(), LockedAllocation { cidr, subnets });
+        vpcs.insert(
+            name.clone(),
+            LockedAllocation {
+                cidr,
+                subnets,
+                account: v.account.clone(),
+                region: v.region.clone(),
+                construct_id: v.construct_id.clone(),
+            },
+        );
     }
     if !out.is_empty() {
         return (None, true);
@@ -175,9 +232,11 @@ fn lock_net(text: &str, path: &Pointer, out: &mut Vec<Finding>) -> Option<Ipv4Ne
 }
 
 impl Lock {
-    /// The lock a plan implies. Entries of the old lock whose VPC or subnet
-    /// left the topology are kept unless `prune`.
-    pub fn from_plan(plan: &Plan, old: Option<&ParsedLock>, prune: bool) -> Lock {
+    /// The lock a plan implies. Each VPC is written under its name with the
+    /// entry it holds (its own, or with `was:` its old name's, which is
+    /// dropped: the allocation moved with the rename). Entries of the old
+    /// lock whose VPC or subnet left the topology are kept unless `prune`.
+    pub fn from_plan(plan: &Plan, old: Option<&ParsedLock>, claims: &Claims, prune: bool) -> Lock {
         let mut vpcs: BTreeMap<String, LockedVpc> = BTreeMap::new();
         for (name, v) in &plan.vpcs {
             let mut subnets: Vec<LockedSubnet> = v
@@ -185,7 +244,8 @@ impl Lock {
                 .iter()
                 .map(|s| LockedSubnet { tier: s.tier.clone(), az: s.az.clone(), cidr: s.cidr.to_string() })
                 .collect();
-            if !prune && let Some(old) = old.and_then(|o| o.vpcs.get(name)).filter(|o| o.cidr == v.cidr) {
+            let held = claims.entry_of(name).and_then(|key| old.and_then(|o| o.vpcs.get(key)));
+            if !prune && let Some(old) = held.filter(|o| o.cidr == v.cidr) {
                 for (key, net) in &old.subnets {
                     if !subnets.iter().any(|s| s.tier == key.tier && s.az == key.az) {
                         subnets.push(LockedSubnet {
@@ -196,15 +256,29 @@ impl Lock {
                     }
                 }
             }
-            // tier order, then AZ ID: the canonical order, so that a lock
-            // only changes where an allocation does
-            subnets.sort_by(|a, b| (&a.tier, &a.az).cmp(&(&b.tier, &b.az)));
-            vpcs.insert(name.clone(), LockedVpc { cidr: v.cidr.to_string(), subnets });
+            subnets.sort();
+            vpcs.insert(
+                name.clone(),
+                LockedVpc {
+                    cidr: v.cidr.to_string(),
+                    account: Some(v.account_id.clone()).filter(|a| !a.is_empty()),
+                    region: Some(v.region.clone()),
+                    construct_id: v.construct_id.clone(),
+                    subnets,
+                },
+            );
         }
         if !prune {
             for (name, old) in old.iter().flat_map(|o| o.vpcs.iter()) {
+                if claims.is_claimed(name) {
+                    continue;
+                }
                 vpcs.entry(name.clone()).or_insert_with(|| LockedVpc {
                     cidr: old.cidr.to_string(),
+                    account: old.account.clone(),
+                    region: old.region.clone(),
+                    construct_id: old.construct_id.clone(),
+                    // a BTreeMap by tier and AZ ID: already the canonical order
                     subnets: old
                         .subnets
                         .iter()
@@ -218,6 +292,12 @@ impl Lock {
             }
         }
         Lock { lock_version: LOCK_VERSION, topology: plan.name.clone(), vpcs }
+    }
+
+    /// The names of the lock's VPCs that are not VPCs of `plan`: kept
+    /// entries of removed VPCs.
+    pub fn removed_from<'a>(&'a self, plan: &Plan) -> Vec<&'a str> {
+        self.vpcs.keys().filter(|n| !plan.vpcs.contains_key(*n)).map(String::as_str).collect()
     }
 
     /// The stored form: pretty JSON, keys sorted, a final newline.

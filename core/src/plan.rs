@@ -80,6 +80,12 @@ pub struct VpcPlan {
     pub id_parameter: String,
     /// The name of its Route 53 Resolver query log configuration.
     pub query_log_config_name: String,
+    /// The ID to build the VPC's constructs under, when it is not the VPC's
+    /// name: a VPC renamed with `was:` keeps the name its CloudFormation
+    /// resources were created under, so their logical IDs do not change
+    /// and the deployed VPC is not replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construct_id: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]

@@ -5,8 +5,8 @@
 use crate::cidr::pools::{self, PoolRange, Request};
 use crate::cidr::subnets::{self, SubnetError, SubnetInput};
 use crate::cidr::{Ipv4Net, block_size};
-use crate::diagnostic::{self, Anchor, Finding, Rule, SourceFile};
-use crate::lock::{self, ParsedLock};
+use crate::diagnostic::{self, Anchor, Finding, Rule, SourceFile, SourceId};
+use crate::lock::{self, Claims, LockedAllocation, ParsedLock};
 use crate::names::QUERY_LOG_CONFIG;
 use crate::network::stacks;
 use crate::plan::{AddressSource, PLAN_VERSION, Plan, SubnetPlan, VpcPlan};
@@ -14,9 +14,9 @@ use crate::source::{self, Pointer, SpanIndex};
 use crate::spec::{SubnetSize, Tier, Topology};
 use crate::validate::{self, Facts, VpcFacts};
 use crate::{Input, Outcome};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn run(input: &Input<'_>) -> Outcome {
+pub fn run(input: &Input<'_>, release: &[String]) -> Outcome {
     let (value, spans, load_errors) = source::load(input.topology.text);
     let mut findings: Vec<Finding> = load_errors
         .into_iter()
@@ -33,6 +33,9 @@ pub fn run(input: &Input<'_>) -> Outcome {
     let mut lock_spans = SpanIndex::default();
     let mut old_lock = None;
     let mut plan = None;
+    let mut claims = Claims::default();
+    let mut released = Vec::new();
+    let mut not_in_lock = Vec::new();
 
     if let Some(mut value) = value {
         let structure = validate::structure::check(&mut value);
@@ -40,13 +43,27 @@ pub fn run(input: &Input<'_>) -> Outcome {
         if structure.readable {
             match serde_json::from_value::<Topology>(value) {
                 Ok(topo) => {
-                    let (parsed, spans, lock_findings) = match input.lock {
+                    let (mut parsed, spans, lock_findings) = match input.lock {
                         Some(l) => lock::parse(l.text, &topo.name),
                         None => (None, SpanIndex::default(), Vec::new()),
                     };
                     lock_spans = spans;
                     findings.extend(lock_findings);
-                    plan = plan_topology(&topo, parsed.as_ref(), &mut findings);
+                    // a released VPC is planned as if it had never been locked
+                    for name in release {
+                        match parsed.as_mut().and_then(|l| l.vpcs.remove(name)) {
+                            Some(entry) => released.push((name.clone(), entry)),
+                            None => not_in_lock.push(name.clone()),
+                        }
+                    }
+                    let context = Context {
+                        topology_file: input.topology.file,
+                        account_names: topo.accounts.iter().map(|(n, a)| (a.id.as_str(), n.as_str())).collect(),
+                        released: released.iter().map(|(n, _): &(String, _)| n.as_str()).collect(),
+                    };
+                    let (planned, held) = plan_topology(&topo, parsed.as_ref(), &context, &mut findings);
+                    plan = planned;
+                    claims = held;
                     old_lock = parsed;
                 }
                 Err(e) => findings.push(Finding::at(
@@ -58,19 +75,57 @@ pub fn run(input: &Input<'_>) -> Outcome {
         }
     }
 
+    // the fast lock reader keeps no spans; a finding in a sound lock (a
+    // removed VPC's entry) needs them
+    if let Some(l) = input.lock
+        && lock_spans.is_empty()
+        && findings.iter().any(|f| f.source == SourceId::Lock)
+    {
+        lock_spans = source::load(l.text).1;
+    }
     let topo_src = SourceFile::new(input.topology.file, input.topology.text, &spans);
     let lock_src = input.lock.map(|l| SourceFile::new(l.file, l.text, &lock_spans));
     let diagnostics = diagnostic::resolve(findings, &topo_src, lock_src.as_ref());
     let valid = !diagnostics.iter().any(super::diagnostic::Diagnostic::is_error);
-    Outcome { diagnostics, plan: plan.filter(|_| valid), old_lock, lock_was_given: input.lock.is_some() }
+    Outcome {
+        diagnostics,
+        plan: plan.filter(|_| valid),
+        old_lock,
+        lock_was_given: input.lock.is_some(),
+        claims,
+        released,
+        not_in_lock,
+    }
+}
+
+/// What findings say beyond the topology itself: the file the commands in
+/// their hints name.
+struct Context<'a> {
+    topology_file: &'a str,
+    /// The account names, by ID: a finding about a locked account ID names it.
+    account_names: BTreeMap<&'a str, &'a str>,
+    /// The VPCs released on purpose in this run: planned anew, not "not in
+    /// the lock yet".
+    released: BTreeSet<&'a str>,
 }
 
 /// Every check and planner over a readable topology. Returns the plan when
-/// every VPC could be planned.
-fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Finding>) -> Option<Plan> {
+/// every VPC could be planned, and the lock entries the VPCs hold.
+fn plan_topology(
+    topo: &Topology,
+    lock: Option<&ParsedLock>,
+    context: &Context<'_>,
+    out: &mut Vec<Finding>,
+) -> (Option<Plan>, Claims) {
     let (facts, found) = validate::check(topo);
     out.extend(found);
-    let addresses = vpc_addresses(&facts, lock, out);
+    let claims = lock::claim(topo, lock, out);
+    let suggested = match lock {
+        Some(l) => lock::report_unclaimed(&facts, l, &claims, context.topology_file, out),
+        None => BTreeSet::new(),
+    };
+    let held = |name: &str| claims.entry_of(name).and_then(|key| lock.and_then(|l| l.vpcs.get(key)));
+    let addresses = vpc_addresses(&facts, lock, &held, &suggested, context, out);
     let by_name: BTreeMap<&str, Ipv4Net> = addresses.iter().map(|(n, a)| (*n, a.cidr)).collect();
     validate::check_overlaps(&facts, &by_name, out);
 
@@ -81,7 +136,8 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
     for (name, vpc) in &facts.vpcs {
         let (roles, stack_role) = roles_of.vpc_roles(name);
         let Some(addr) = addresses.get(name) else { continue };
-        let locked_subnets = lock.and_then(|l| l.vpcs.get(*name)).filter(|l| l.cidr == addr.cidr).map(|l| &l.subnets);
+        let locked_entry = held(name).filter(|l| l.cidr == addr.cidr);
+        let locked_subnets = locked_entry.map(|l| &l.subnets);
         let mut tiers = vpc.tiers();
         // a hub that runs nothing holds endpoints only: no `workload` tier
         // unless the topology asks for one (its `subnets`, a workload placed
@@ -92,16 +148,34 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         if hubs.contains(name) && !asked {
             tiers.retain(|(t, _)| *t != Tier::Workload);
         }
-        let (planned, errors) = subnets::plan(&SubnetInput {
+        let (planned, mut errors) = subnets::plan(&SubnetInput {
             vpc: addr.cidr,
             azs: &vpc.azs,
             tiers: &tiers,
             enis: vpc.enis,
             locked: locked_subnets,
         });
+        match locked_entry {
+            Some(entry) if errors.is_empty() => out.extend(subnets_left_behind(vpc, entry, &planned, context)),
+            Some(entry) if errors.iter().any(|e| matches!(e, SubnetError::DoesNotFit { .. })) => {
+                if let Some(f) = locked_azs_replaced(vpc, entry, context) {
+                    // the new AZs do not fit beside the locked ones: say
+                    // so, not that the VPC is too small
+                    out.push(f);
+                    errors.retain(|e| !matches!(e, SubnetError::DoesNotFit { .. }));
+                }
+            }
+            _ => {}
+        }
         for e in errors {
             out.push(subnet_finding(vpc, addr.cidr, &e));
         }
+        // a renamed VPC keeps the name its resources were created under:
+        // the one its entry records, else the name it was locked under
+        let construct_id = held(name)
+            .and_then(|l| l.construct_id.clone())
+            .or_else(|| claims.renamed_from(name).map(str::to_owned))
+            .filter(|id| id != name);
         vpcs.insert(
             (*name).to_owned(),
             VpcPlan {
@@ -118,15 +192,16 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
                 stack: stacks::stack_name(topo, &vpc.spec.account, &vpc.spec.region, stack_role),
                 stack_role,
                 id_parameter: stacks::parameter(topo, &["vpc", name, "id"]),
-                query_log_config_name: QUERY_LOG_CONFIG.name(&[&topo.name, name]),
+                query_log_config_name: QUERY_LOG_CONFIG.name(&[&topo.name, construct_id.as_deref().unwrap_or(name)]),
+                construct_id,
             },
         );
     }
     if vpcs.len() != facts.vpcs.len() {
-        return None;
+        return (None, claims);
     }
     let network = crate::network::plan(topo, &vpcs, out);
-    Some(Plan {
+    let plan = Plan {
         version: PLAN_VERSION.to_owned(),
         name: topo.name.clone(),
         organization_id: topo.organization.as_ref().map(|o| o.id.clone()),
@@ -142,7 +217,8 @@ fn plan_topology(topo: &Topology, lock: Option<&ParsedLock>, out: &mut Vec<Findi
         workloads: network.workloads,
         privatelink: network.privatelink,
         studio: network.studio,
-    })
+    };
+    (Some(plan), claims)
 }
 
 struct Address {
@@ -152,9 +228,14 @@ struct Address {
 }
 
 /// Fixed CIDRs as given, locked ones kept, the rest allocated from the pools.
-fn vpc_addresses<'a>(
+/// `held` is the lock entry a VPC holds; `suggested`, the VPCs already told
+/// (LP029) that they look like a locked VPC renamed.
+fn vpc_addresses<'a, 'l>(
     facts: &Facts<'a>,
-    lock: Option<&ParsedLock>,
+    lock: Option<&'l ParsedLock>,
+    held: &dyn Fn(&str) -> Option<&'l LockedAllocation>,
+    suggested: &BTreeSet<&str>,
+    context: &Context<'_>,
     out: &mut Vec<Finding>,
 ) -> BTreeMap<&'a str, Address> {
     let mut addresses = BTreeMap::new();
@@ -163,23 +244,34 @@ fn vpc_addresses<'a>(
     let mut taken: Vec<Ipv4Net> = facts.reserved.iter().map(|r| r.net).collect();
     taken.extend(lock.iter().flat_map(|l| l.vpcs.values().map(|v| v.cidr)));
     for (name, vpc) in facts.vpcs.iter().filter(|(_, v)| v.plannable) {
-        let locked = lock.and_then(|l| l.vpcs.get(*name)).map(|l| l.cidr);
-        if lock.is_some() && locked.is_none() {
+        let entry = held(name);
+        if lock.is_some() && entry.is_none() && !suggested.contains(name) && !context.released.contains(name) {
+            let was =
+                vpc.spec.was.as_deref().map(|w| format!(" (nor is `{w}`, which its `was:` names)")).unwrap_or_default();
             out.push(
-                Finding::at_key(Rule::Lp027, &vpc.path, format!("VPC `{name}` is not in the lock file yet"))
-                    .hint("run `plan lock` and commit the lock, so that its allocation never moves"),
+                Finding::at_key(Rule::Lp027, &vpc.path, format!("VPC `{name}` is not in the lock file yet{was}")).hint(
+                    format!(
+                        "run `plan lock {}` and commit the lock, so that its allocation never moves",
+                        context.topology_file
+                    ),
+                ),
             );
         }
+        if let Some(f) = entry.and_then(|e| moved_elsewhere(vpc, e, context)) {
+            out.push(f);
+            continue;
+        }
+        let locked = entry.map(|l| l.cidr);
         match (vpc.fixed, vpc.spec.size, locked) {
             (Some(fixed), _, Some(l)) if l != fixed => {
-                out.push(moved(vpc, l, &format!("the topology now says {fixed}")));
+                out.push(moved(vpc, l, &format!("the topology now says {fixed}"), context));
             }
             (Some(fixed), _, l) => {
                 taken.push(fixed);
                 addresses.insert(*name, Address { cidr: fixed, source: AddressSource::Fixed, locked: l.is_some() });
             }
             (None, Some(size), Some(l)) if u32::from(l.prefix()) != size => {
-                out.push(moved(vpc, l, &format!("`size: {size}` asks for a /{size}")));
+                out.push(moved(vpc, l, &format!("`size: {size}` asks for a /{size}"), context));
             }
             (None, Some(_), Some(l)) => {
                 addresses.insert(*name, Address { cidr: l, source: AddressSource::Pool, locked: true });
@@ -204,15 +296,136 @@ fn vpc_addresses<'a>(
     addresses
 }
 
-fn moved(vpc: &VpcFacts<'_>, locked: Ipv4Net, now: &str) -> Finding {
+/// LP026 for a locked VPC the topology now puts in another account or
+/// region (when the lock records them): CloudFormation cannot move a VPC
+/// there, it would build a new one and delete this one.
+fn moved_elsewhere(vpc: &VpcFacts<'_>, entry: &LockedAllocation, context: &Context<'_>) -> Option<Finding> {
+    let name = vpc.name;
+    let release = format!("plan lock {} --release {name}", context.topology_file);
+    if let (Some(locked), Some(now)) = (entry.account.as_deref(), vpc.account_id)
+        && locked != now
+    {
+        return Some(
+            Finding::at(
+                Rule::Lp026,
+                &vpc.path.key("account"),
+                format!(
+                    "VPC `{name}` is locked in account {}, but the topology now puts it in account `{}` ({now}); the change would move a locked allocation",
+                    match context.account_names.get(locked) {
+                        Some(account) => format!("`{account}` ({locked})"),
+                        None => locked.to_owned(),
+                    },
+                    vpc.spec.account
+                ),
+            )
+            .hint(format!(
+                "a VPC cannot move to another account: CloudFormation would build a new one there and delete this one with everything in it. Put back {}, or to build the VPC anew on purpose, `{release}`",
+                match context.account_names.get(locked) {
+                    Some(account) => format!("`account: {account}`"),
+                    None => format!("the account whose ID is {locked}"),
+                }
+            )),
+        );
+    }
+    if let Some(locked) = entry.region.as_deref()
+        && locked != vpc.spec.region
+    {
+        return Some(
+            Finding::at(
+                Rule::Lp026,
+                &vpc.path.key("region"),
+                format!(
+                    "VPC `{name}` is locked in region {locked}, but the topology now puts it in {}; the change would move a locked allocation",
+                    vpc.spec.region
+                ),
+            )
+            .hint(format!(
+                "a VPC cannot move to another region: CloudFormation would build a new one there and delete this one with everything in it. Put back `region: {locked}`, or to build the VPC anew on purpose, `{release}`"
+            )),
+        );
+    }
+    None
+}
+
+/// LP026 for a locked VPC whose AZs were replaced so that the new AZs'
+/// subnets do not fit beside the locked ones (which keep their ranges);
+/// `None` when no locked AZ left the topology (then it is LP024, the VPC
+/// is too small).
+fn locked_azs_replaced(vpc: &VpcFacts<'_>, entry: &LockedAllocation, context: &Context<'_>) -> Option<Finding> {
+    let locked = entry.azs();
+    if locked.iter().all(|az| vpc.azs.iter().any(|a| a == az)) {
+        return None;
+    }
+    let new: Vec<&str> = vpc.azs.iter().map(String::as_str).filter(|az| !locked.contains(az)).collect();
+    let name = vpc.name;
+    Some(
+        Finding::at(
+            Rule::Lp026,
+            &vpc.path.key("azs"),
+            format!(
+                "VPC `{name}` is locked at {} with subnets in {}, and the topology now asks for {}; the locked subnets keep their ranges, and the subnets of {} do not fit beside them",
+                entry.cidr,
+                locked.join(", "),
+                vpc.azs.join(", "),
+                if new.is_empty() { "the new tiers".to_owned() } else { new.join(", ") },
+            ),
+        )
+        .hint(format!(
+            "put back `azs: [{}]`; to move the VPC to the new AZs on purpose (CloudFormation replaces its subnets and everything in them), release its lock entry: `plan lock {} --release {name}`",
+            locked.join(", "),
+            context.topology_file
+        )),
+    )
+}
+
+/// LP028 for the locked subnets of a VPC that it no longer plans (an AZ or
+/// tier left the topology): they stay in the lock, their ranges taken.
+fn subnets_left_behind(
+    vpc: &VpcFacts<'_>,
+    entry: &LockedAllocation,
+    planned: &[subnets::Subnet],
+    context: &Context<'_>,
+) -> Option<Finding> {
+    let gone: Vec<String> = entry
+        .subnets
+        .iter()
+        .filter(|(k, _)| !planned.iter().any(|s| s.tier == k.tier && s.az == k.az))
+        .map(|(k, net)| format!("{} {} {net}", k.tier, k.az))
+        .collect();
+    if gone.is_empty() {
+        return None;
+    }
+    Some(
+        Finding::at(
+            Rule::Lp028,
+            &vpc.path.key("azs"),
+            format!(
+                "VPC `{}` no longer plans {} locked subnet{} ({}); {} in the lock, the ranges taken",
+                vpc.name,
+                gone.len(),
+                if gone.len() == 1 { "" } else { "s" },
+                gone.join(", "),
+                if gone.len() == 1 { "it stays" } else { "they stay" }
+            ),
+        )
+        .hint(format!(
+            "once the subnets are deleted, `plan lock {} --prune` frees their ranges",
+            context.topology_file
+        )),
+    )
+}
+
+fn moved(vpc: &VpcFacts<'_>, locked: Ipv4Net, now: &str, context: &Context<'_>) -> Finding {
     Finding::at(
         Rule::Lp026,
         &vpc.address_path(),
         format!("VPC `{}` is locked at {locked}, but {now}; the change would move a locked allocation", vpc.name),
     )
     .hint(format!(
-        "a VPC whose CIDR moves is replaced by CloudFormation; put back `{}`, or remove the VPC from the lock on purpose",
-        if vpc.spec.cidr.is_some() { format!("cidr: {locked}") } else { format!("size: {}", locked.prefix()) }
+        "a VPC whose CIDR moves is replaced by CloudFormation; put back `{}`, or to move it on purpose, release its lock entry: `plan lock {} --release {}`",
+        if vpc.spec.cidr.is_some() { format!("cidr: {locked}") } else { format!("size: {}", locked.prefix()) },
+        context.topology_file,
+        vpc.name
     ))
 }
 

@@ -147,6 +147,16 @@ rules! {
         explanation: "A VPC planned from a pool but not yet recorded could move when the topology changes. Run `plan lock` and commit the lock.",
         example: "vpcs:\n  new: { account: app, region: us-east-1, size: 20, azs: 2 }   # LP027 when a lock exists without `new`\n",
     }
+    Lp028 "LP028" Warning {
+        title: "a locked allocation is no longer in the topology",
+        explanation: "A VPC removed from the topology keeps its lock entry, and its range stays taken, because it may still be deployed while its removal rolls out; so do the locked subnets of an AZ or tier a VPC no longer has. They are reported on every run until they are freed: `plan lock FILE --release VPC` frees one VPC's entry, `plan lock FILE --prune` every entry that left the topology.",
+        example: "vpcs:\n  app: { account: app, region: us-east-1, size: 20, azs: 2 }\n# LP028 when the lock also holds `old`, a VPC no longer listed\n",
+    }
+    Lp029 "LP029" Warning {
+        title: "a new VPC looks like a locked VPC renamed",
+        explanation: "A VPC that is not in the lock, with the same account, region, address (fixed CIDR or size) and AZs as a locked VPC that is no longer in the topology, is most likely that VPC renamed. Without `was:` it is planned as a new VPC: a new CIDR and new CloudFormation logical IDs, so the deployed VPC would be replaced. `was: <old name>` on the VPC keeps the old one's allocation and logical IDs.",
+        example: "vpcs:\n  payments: { account: app, region: us-east-1, size: 20, azs: 2 }   # LP029 when the lock holds `billing` like it; add `was: billing`\n",
+    }
     Lp030 "LP030" Error {
         title: "a service is not offered in that region (or not in a planned AZ)",
         explanation: "An endpoint service the region does not offer, a `needs` entry for one, or a PrivateLink consumer in an AZ where the producer has no load balancer. `plan check --live` also reads the services each AZ offers.",

@@ -218,6 +218,11 @@ pub struct Vpc {
     /// own segment unless `transit.segments` says otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
+    /// The name this VPC had in the lock before it was renamed: it keeps
+    /// that entry's CIDR, subnets and CloudFormation logical IDs instead of
+    /// being planned (and deployed) as a new VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
