@@ -34,6 +34,17 @@ impl Loaded {
     /// (it must exist), else the default lock beside the file when it exists
     /// (standard input has none).
     pub fn read(file: &Path, lock: Option<&Path>) -> Result<Self, CliError> {
+        Self::read_lock_of(file, lock, false)
+    }
+
+    /// [`Loaded::read`] for `plan lock`, which writes the lock: a lock
+    /// given with `--lock` that does not exist yet is no lock, to be
+    /// created, as the default one is.
+    pub fn read_to_lock(file: &Path, lock: Option<&Path>) -> Result<Self, CliError> {
+        Self::read_lock_of(file, lock, true)
+    }
+
+    fn read_lock_of(file: &Path, lock: Option<&Path>, may_create: bool) -> Result<Self, CliError> {
         let stdin = is_stdin(file);
         let name = if stdin { STDIN_NAME.to_owned() } else { file.display().to_string() };
         let mut refused = Vec::new();
@@ -61,7 +72,7 @@ impl Loaded {
                     let text = decoded(&lock_name, bytes, &mut refused);
                     Some((lock_name, text))
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => None,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && (may_create || !explicit) => None,
                 Err(e) => {
                     return Err(CliError::usage(format!("cannot read lock file {}: {e}", lock_path.display())));
                 }
@@ -71,13 +82,21 @@ impl Loaded {
     }
 
     pub fn run(&self) -> Outcome {
+        self.run_releasing(&[])
+    }
+
+    /// [`Loaded::run`], with the lock entries of `release` dropped first.
+    pub fn run_releasing(&self, release: &[String]) -> Outcome {
         if !self.refused.is_empty() {
             return Outcome::of_diagnostics(self.refused.clone());
         }
-        linkplan_core::run(&Input {
-            topology: Text { file: &self.file, text: &self.text },
-            lock: self.lock.as_ref().map(|(file, text)| Text { file, text }),
-        })
+        linkplan_core::run_releasing(
+            &Input {
+                topology: Text { file: &self.file, text: &self.text },
+                lock: self.lock.as_ref().map(|(file, text)| Text { file, text }),
+            },
+            release,
+        )
     }
 
     /// The texts diagnostics point into, by file name.

@@ -1,6 +1,9 @@
 //! Where the lock lives and how it is written: to a temporary file beside
 //! it, flushed to disk, then renamed over the old one, so a crash leaves
-//! either the old lock or the new one, never half of one.
+//! either the old lock or the new one, never half of one. The file is
+//! created with mode 0666 less the umask, as any file the user's tools
+//! write (a temporary file's own 0600 would make a shared lock unreadable
+//! to the rest of the team).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,15 @@ pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".linkplan-lock-").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".linkplan-lock-");
+    // open(2) applies the umask to the mode asked for
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(contents.as_bytes())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
