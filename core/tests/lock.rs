@@ -8,6 +8,7 @@
 mod common;
 use common::*;
 use linkplan_core::{Input, Outcome, Text};
+use std::fmt::Write as _;
 
 const TWO: &str = "  m: { account: a, region: us-east-1, size: 24, azs: [use1-az1, use1-az2] }\n  n: { account: a, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }\n";
 
@@ -280,4 +281,35 @@ fn the_lock_order_is_canonical_so_a_removal_only_removes_lines() {
     }
     let o = run_locked(&three, &serde_json::to_string(&shuffled).unwrap());
     assert_eq!(lock_of(&o), first);
+}
+
+#[test]
+fn renaming_every_vpc_of_a_large_topology_is_one_lp029_each() {
+    // three VPCs per account, within the VPC quota of an account and region
+    let mut accounts = String::new();
+    for i in 0..500u64 {
+        writeln!(accounts, "  a{i}: {{ id: \"{:012}\" }}", 100_000_000_000 + i).unwrap();
+    }
+    let vpcs = |prefix: &str| -> String {
+        let mut s = String::new();
+        for i in 0..1500 {
+            writeln!(s, "  {prefix}{i}: {{ account: a{}, region: us-east-1, size: 26, azs: [use1-az1] }}", i / 3)
+                .unwrap();
+        }
+        s
+    };
+    let t = format!(
+        "apiVersion: linkplan/v1alpha1\nname: t\naccounts:\n{accounts}addressing:\n  pools: [{{ cidr: 10.0.0.0/12 }}]\nvpcs:\n{}",
+        vpcs("v")
+    );
+    let first = run(&t);
+    assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics.first());
+    let lock = lock_of(&first);
+    let renamed = t.replace("  v", "  w");
+    let o = run_locked(&renamed, &lock);
+    assert_eq!(o.diagnostics.len(), 1500);
+    assert!(o.diagnostics.iter().all(|d| d.code == "LP029"));
+    // the twin of each is the one of its account, in order
+    let d = o.diagnostics.iter().find(|d| d.message.starts_with("VPC `w17` ")).unwrap();
+    assert!(d.hint.as_deref().unwrap().contains("add `was: v17` to `w17`"), "{d:?}");
 }

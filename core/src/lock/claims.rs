@@ -5,11 +5,12 @@
 //! reported with the `was:` that would keep it.
 
 use super::{LockedAllocation, ParsedLock};
+use crate::cidr::Ipv4Net;
 use crate::diagnostic::{Finding, Rule};
 use crate::source::Pointer;
 use crate::spec::Topology;
 use crate::validate::{Facts, VpcFacts};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The lock entries the topology's VPCs hold.
 #[derive(Clone, Debug, Default)]
@@ -104,10 +105,17 @@ pub fn report_unclaimed<'a>(
     out: &mut Vec<Finding>,
 ) -> BTreeSet<&'a str> {
     let mut suggested = BTreeSet::new();
-    let unlocked: Vec<&VpcFacts<'a>> =
-        facts.vpcs.values().filter(|v| v.plannable && claims.entry_of(v.name).is_none()).collect();
+    // the VPCs not in the lock, by shape: a topology whose every VPC was
+    // renamed finds each entry's twin by one lookup, not a scan
+    let mut unlocked: BTreeMap<Shape<'_>, VecDeque<&VpcFacts<'a>>> = BTreeMap::new();
+    for v in facts.vpcs.values().filter(|v| v.plannable && claims.entry_of(v.name).is_none()) {
+        if let Some(shape) = Shape::of_vpc(v) {
+            unlocked.entry(shape).or_default().push_back(v);
+        }
+    }
     for (old, entry) in lock.vpcs.iter().filter(|(key, _)| !claims.is_claimed(key)) {
-        let twin = unlocked.iter().find(|v| !suggested.contains(v.name) && same_shape(v, entry));
+        let twin =
+            Shape::of_entry(entry).into_iter().find_map(|shape| unlocked.get_mut(&shape).and_then(VecDeque::pop_front));
         if let Some(new) = twin {
             suggested.insert(new.name);
             out.push(rename_without_was(new, old, entry, topology_file));
@@ -118,21 +126,50 @@ pub fn report_unclaimed<'a>(
     suggested
 }
 
-/// Same account, region, address (the fixed CIDR, or the size) and AZs as
-/// the locked entry records. An entry that does not record its account or
-/// region (an older lock) matches nothing: a guess would be worse than none.
-fn same_shape(vpc: &VpcFacts<'_>, entry: &LockedAllocation) -> bool {
-    let (Some(account), Some(region)) = (entry.account.as_deref(), entry.region.as_deref()) else { return false };
-    let address = match (vpc.fixed, vpc.spec.size) {
-        (Some(fixed), _) => fixed == entry.cidr,
-        (None, Some(size)) => size == u32::from(entry.cidr.prefix()),
-        (None, None) => false,
-    };
-    let azs = entry.subnets.is_empty() || {
-        let mine: BTreeSet<&str> = vpc.azs.iter().map(String::as_str).collect();
-        mine == entry.azs().into_iter().collect()
-    };
-    vpc.account_id == Some(account) && vpc.spec.region == region && address && azs
+/// What a rename keeps: the account ID, region, address (a fixed CIDR, or
+/// the size of a pool allocation) and AZ IDs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Shape<'a> {
+    account: &'a str,
+    region: &'a str,
+    address: Address,
+    azs: Vec<&'a str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Address {
+    Fixed(Ipv4Net),
+    Size(u8),
+}
+
+impl<'a> Shape<'a> {
+    fn of_vpc(vpc: &'a VpcFacts<'_>) -> Option<Self> {
+        let address = match (vpc.fixed, vpc.spec.size) {
+            (Some(fixed), _) => Address::Fixed(fixed),
+            (None, Some(size)) => Address::Size(u8::try_from(size).ok()?),
+            (None, None) => return None,
+        };
+        let azs: BTreeSet<&str> = vpc.azs.iter().map(String::as_str).collect();
+        Some(Self { account: vpc.account_id?, region: &vpc.spec.region, address, azs: azs.into_iter().collect() })
+    }
+
+    /// The shapes a VPC renamed from this entry can have: its CIDR fixed,
+    /// or its size from a pool. An entry that does not record its account
+    /// or region (an older lock), or holds no subnets to tell its AZs, has
+    /// none: a guess would be worse than no suggestion.
+    fn of_entry(entry: &'a LockedAllocation) -> Vec<Self> {
+        let (Some(account), Some(region)) = (entry.account.as_deref(), entry.region.as_deref()) else {
+            return Vec::new();
+        };
+        if entry.subnets.is_empty() {
+            return Vec::new();
+        }
+        let azs = entry.azs();
+        [Address::Fixed(entry.cidr), Address::Size(entry.cidr.prefix())]
+            .into_iter()
+            .map(|address| Self { account, region, address, azs: azs.clone() })
+            .collect()
+    }
 }
 
 fn rename_without_was(new: &VpcFacts<'_>, old: &str, entry: &LockedAllocation, file: &str) -> Finding {
