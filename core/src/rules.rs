@@ -139,7 +139,7 @@ rules! {
     }
     Lp026 "LP026" Error {
         title: "the change would move a locked allocation",
-        explanation: "A VPC or subnet whose CIDR moves is replaced by CloudFormation, and everything in it with it. Once locked, a change of `cidr`, `size` or a tier's size that would move one is refused.",
+        explanation: "A VPC or subnet whose CIDR moves is replaced by CloudFormation, and everything in it with it; a VPC cannot move to another account or region at all. Once locked, a change that would move one is refused: `cidr`, `size` or a tier's size, another `account` (by account ID) or `region` than the lock records, or AZs replaced so that the new AZs' subnets do not fit beside the locked ones (the finding names the locked AZs). The hint says what to put back, and the command that moves the VPC on purpose: `plan lock FILE --release VPC` drops its lock entry, and it is planned anew.",
         example: "vpcs:\n  app: { account: app, region: us-east-1, size: 19, azs: 2 }   # LP026: locked at a /20\n",
     }
     Lp027 "LP027" Warning {
