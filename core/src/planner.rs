@@ -148,28 +148,14 @@ fn plan_topology(
         if hubs.contains(name) && !asked {
             tiers.retain(|(t, _)| *t != Tier::Workload);
         }
-        let (planned, mut errors) = subnets::plan(&SubnetInput {
+        let (planned, errors) = subnets::plan(&SubnetInput {
             vpc: addr.cidr,
             azs: &vpc.azs,
             tiers: &tiers,
             enis: vpc.enis,
             locked: locked_subnets,
         });
-        match locked_entry {
-            Some(entry) if errors.is_empty() => out.extend(subnets_left_behind(vpc, entry, &planned, context)),
-            Some(entry) if errors.iter().any(|e| matches!(e, SubnetError::DoesNotFit { .. })) => {
-                if let Some(f) = locked_azs_replaced(vpc, entry, context) {
-                    // the new AZs do not fit beside the locked ones: say
-                    // so, not that the VPC is too small
-                    out.push(f);
-                    errors.retain(|e| !matches!(e, SubnetError::DoesNotFit { .. }));
-                }
-            }
-            _ => {}
-        }
-        for e in errors {
-            out.push(subnet_finding(vpc, addr.cidr, &e));
-        }
+        out.extend(subnet_findings(vpc, addr.cidr, locked_entry, &planned, errors, context));
         // a renamed VPC keeps the name its resources were created under:
         // the one its entry records, else the name it was locked under
         let construct_id = held(name)
@@ -294,6 +280,43 @@ fn vpc_addresses<'a, 'l>(
         }
     }
     addresses
+}
+
+/// The findings of a VPC's subnet plan. A locked VPC's are about the lock:
+/// new AZs that do not fit beside the locked ones are LP026 naming them;
+/// a VPC too small for what is added gets no hint to grow (that would move
+/// it); locked subnets it no longer plans are LP028.
+fn subnet_findings(
+    vpc: &VpcFacts<'_>,
+    cidr: Ipv4Net,
+    locked: Option<&LockedAllocation>,
+    planned: &[subnets::Subnet],
+    mut errors: Vec<SubnetError>,
+    context: &Context<'_>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let does_not_fit = |e: &SubnetError| matches!(e, SubnetError::DoesNotFit { .. });
+    match locked {
+        Some(entry) if errors.is_empty() => out.extend(subnets_left_behind(vpc, entry, planned, context)),
+        Some(entry) if errors.iter().any(does_not_fit) => {
+            if let Some(f) = locked_azs_replaced(vpc, entry, context) {
+                out.push(f);
+                errors.retain(|e| !does_not_fit(e));
+            }
+        }
+        _ => {}
+    }
+    for e in errors {
+        let mut f = subnet_finding(vpc, cidr, &e);
+        if locked.is_some() && does_not_fit(&e) {
+            f.hint = Some(format!(
+                "VPC `{}` is locked at {cidr}, so a larger CIDR or size would replace it; give the new subnets smaller sizes under `subnets:`, or fewer AZs, or to re-plan the VPC on purpose, `plan lock {} --release {}`",
+                vpc.name, context.topology_file, vpc.name
+            ));
+        }
+        out.push(f);
+    }
+    out
 }
 
 /// LP026 for a locked VPC the topology now puts in another account or

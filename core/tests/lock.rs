@@ -313,3 +313,18 @@ fn renaming_every_vpc_of_a_large_topology_is_one_lp029_each() {
     let d = o.diagnostics.iter().find(|d| d.message.starts_with("VPC `w17` ")).unwrap();
     assert!(d.hint.as_deref().unwrap().contains("add `was: v17` to `w17`"), "{d:?}");
 }
+
+#[test]
+fn an_added_az_that_does_not_fit_a_locked_vpc_says_it_is_locked() {
+    let before = topology(TWO);
+    let lock = lock_of(&run(&before));
+    let more = before
+        .replace("size: 20, azs: [use1-az1, use1-az2]", "size: 20, azs: [use1-az1, use1-az2, use1-az3, use1-az4]");
+    let o = run_locked(&more, &lock);
+    assert_eq!(codes(&o), ["LP024"], "the VPC is too small for the new AZs: {:?}", o.diagnostics);
+    let hint = o.diagnostics[0].hint.as_deref().unwrap();
+    assert!(hint.contains("locked at 10.0.0.0/20, so a larger CIDR or size would replace it"), "{hint}");
+    assert!(hint.contains("plan lock topology.yaml --release n"), "{hint}");
+    // unlocked, the same topology plans: the lock is what holds the subnets
+    assert!(run(&more).is_valid());
+}
