@@ -118,3 +118,110 @@ fn bytes_past_the_size_limit_are_an_lp001_without_their_text() {
     // exactly the limit is read
     assert!(linkplan_core::decode("t.yaml", vec![b' '; limit], None).is_ok());
 }
+
+fn render_one(text: &str) -> (linkplan_core::Outcome, String) {
+    let o = run(text);
+    let sources = [("topology.yaml", text)];
+    let out = render::render_all_text(&o.diagnostics, &sources[..], TextStyle::default());
+    (o, out)
+}
+
+#[test]
+fn a_long_line_is_clipped_around_the_span_in_its_frame() {
+    // a 200 KB line: the bad CIDR 100,000 columns along it, a long comment after it
+    let text = with_vpcs("").replace(
+        "vpcs:\n",
+        &format!(
+            "vpcs: {{{}bad: {{ account: a, region: us-east-1, cidr: 10.0.0.1/24, azs: [use1-az1] }} }}  # {}\n",
+            " ".repeat(100_000),
+            "x".repeat(100_000)
+        ),
+    );
+    assert!(text.lines().any(|l| l.len() > 200_000));
+    let (o, out) = render_one(&text);
+    let d = o.diagnostics.iter().find(|d| d.code == "LP020").unwrap();
+    // the header names the file's column, not the clipped one
+    assert!(out.contains(&format!("topology.yaml:{}:{}]", d.line, d.column)), "{out}");
+    assert_eq!(o.diagnostics.len(), 1, "{out}");
+    let frame_line = out.lines().find(|l| l.contains("cidr: 10.0.0.1/24")).unwrap();
+    assert!(frame_line.chars().count() <= render::MAX_LINE_CHARS + 12, "{}", frame_line.len());
+    assert!(frame_line.contains(" │ …") && frame_line.ends_with('…'), "{frame_line}");
+    // the underline still stands under the CIDR
+    let underline = out.lines().skip_while(|l| !l.contains("cidr: 10.0.0.1/24")).nth(1).unwrap();
+    let at = frame_line.find("10.0.0.1/24").unwrap();
+    let col = frame_line[..at].chars().count();
+    assert_eq!(underline.chars().position(|c| c == '─'), Some(col), "{frame_line}\n{underline}");
+    assert!(out.len() < 5_000, "{} bytes", out.len());
+}
+
+#[test]
+fn a_frame_shows_each_label_with_its_context_not_the_lines_between() {
+    let filler: String =
+        (0..40).map(|i| format!("  f{i}: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}\n")).collect();
+    let text = with_vpcs(&format!(
+        "  v: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}\n{filler}  v: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}\n"
+    ));
+    let o = run(&text);
+    let d = o.diagnostics.iter().find(|d| d.code == "LP011").unwrap();
+    let out = render::render_text(d, &[("topology.yaml", text.as_str())][..], TextStyle::default());
+    assert_eq!(d.related.len(), 1);
+    // lines 7..=9 around the first `v`, 48..=50 around the second, and nothing of the 40 between
+    let shown: Vec<usize> =
+        out.lines().filter_map(|l| l.split_once('│')).filter_map(|(n, _)| n.trim().parse().ok()).collect();
+    assert_eq!(shown, [7, 8, 9, 48, 49, 50], "{out}");
+    assert!(out.contains("first defined here"));
+}
+
+#[test]
+fn columns_of_frames_count_characters_as_the_json_does() {
+    let text = with_vpcs("  é: { account: a, region: us-east-1, cidr: 10.0.0.1/24, azs: [use1-az1] }\n");
+    let (o, out) = render_one(&text);
+    let d = o.diagnostics.iter().find(|d| d.code == "LP020").unwrap();
+    // miette counted bytes: é made it 8:46
+    assert_eq!((d.line, d.column), (8, 45));
+    assert!(out.contains("topology.yaml:8:45]"), "{out}");
+}
+
+#[test]
+fn text_shows_the_first_findings_and_how_many_more() {
+    let vpcs: String = (0..30)
+        .map(|i| format!("  v{i}: {{ account: a, region: us-east-1, cidr: 10.0.{i}.1/24, azs: [use1-az1] }}\n"))
+        .collect();
+    let text = with_vpcs(&vpcs);
+    let o = run(&text);
+    assert_eq!(o.diagnostics.len(), 30);
+    let sources = [("topology.yaml", text.as_str())];
+    let r = render::renderer_for(&o.diagnostics, &sources[..]);
+    let out = r.render_all(&o.diagnostics, TextStyle::default(), Some(5));
+    assert_eq!(out.matches("LP020 (").count(), 5);
+    assert!(out.contains("`10.0.4.1/24` has host bits") && !out.contains("`10.0.5.1/24` has host bits"));
+    assert!(out.contains("… and 25 more findings ("), "{out}");
+    assert!(out.ends_with("invalid: 30 errors, 0 warnings\n"), "{out}");
+    let all = r.render_all(&o.diagnostics, TextStyle::default(), None);
+    assert_eq!(all.matches("LP020 (").count(), 30);
+    assert!(!all.contains("more finding"));
+    assert_eq!(all, render::render_all_text(&o.diagnostics, &sources[..], TextStyle::default()));
+}
+
+#[test]
+fn any_span_renders_without_panic() {
+    let text = "a: é\r\nbb: [1,\n  2]\n\nlast";
+    let sources = [("t.yaml", text)];
+    let mut d = run(text).diagnostics.into_iter().next().unwrap();
+    d.file = "t.yaml".into();
+    for offset in 0..=text.len() + 2 {
+        for length in [0, 1, 2, 3, 7, 100] {
+            d.offset = offset;
+            d.length = length;
+            d.related = vec![linkplan_core::diagnostic::RelatedLocation {
+                message: "other".into(),
+                line: 1,
+                column: 1,
+                offset: text.len() - offset.min(text.len()),
+                length,
+            }];
+            let out = render::render_text(&d, &sources[..], TextStyle::default());
+            assert!(out.contains("╭─[t.yaml:"), "{offset} {length}: {out}");
+        }
+    }
+}

@@ -32,6 +32,11 @@ pub struct Common {
     /// Colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Text output shows the first N findings, then how many more there
+    /// are (0 shows every one); the summary counts them all, and
+    /// `--format json` lists them all.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_findings: usize,
 }
 
 impl Common {
@@ -44,5 +49,10 @@ impl Common {
             Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
         TextStyle { color, width: None }
+    }
+
+    /// How many findings text output shows; `None` for every one.
+    pub fn max_findings(&self) -> Option<usize> {
+        (self.max_findings > 0).then_some(self.max_findings)
     }
 }

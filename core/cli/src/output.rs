@@ -57,9 +57,7 @@ impl Output {
     pub fn report(&mut self, loaded: &Loaded, outcome: &Outcome, c: &Common) -> Result<(), CliError> {
         match c.format {
             crate::args::Format::Json => self.json(&JsonReport::new(&outcome.diagnostics)),
-            crate::args::Format::Text => {
-                self.out(&render::render_all_text(&outcome.diagnostics, loaded.sources().as_slice(), c.style()))
-            }
+            crate::args::Format::Text => self.out(&text(loaded, outcome, c)),
         }
     }
 
@@ -69,8 +67,18 @@ impl Output {
         if outcome.diagnostics.is_empty() {
             return;
         }
-        self.err(&render::render_all_text(&outcome.diagnostics, loaded.sources().as_slice(), c.style()));
+        self.err(&text(loaded, outcome, c));
     }
+}
+
+/// The diagnostics as text, at most `--max-findings` of them, and the summary.
+fn text(loaded: &Loaded, outcome: &Outcome, c: &Common) -> String {
+    let sources = loaded.sources();
+    render::renderer_for(&outcome.diagnostics, sources.as_slice()).render_all(
+        &outcome.diagnostics,
+        c.style(),
+        c.max_findings(),
+    )
 }
 
 /// A closed pipe ends the command quietly with exit 0; any other failure to

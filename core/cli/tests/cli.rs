@@ -428,7 +428,7 @@ fn invalid_utf8_is_an_lp001_at_its_line_and_column() {
     assert_eq!(d["offset"], 40, "the byte offset of 0xff (é is two bytes, one column)");
     let text = plan(&["validate", "t.yaml"], dir.path());
     assert_eq!(text.status.code(), Some(1));
-    assert!(stdout(&text).contains("t.yaml:2:"), "{}", stdout(&text));
+    assert!(stdout(&text).contains("t.yaml:2:10]"), "the frame counts characters too: {}", stdout(&text));
     // a lock that is not UTF-8 is refused too, and the topology is not planned
     let (dir, _) = scratch(&example());
     std::fs::write(dir.path().join("topology.lock.json"), b"{\"lockVersion\": 1, \xfe}").unwrap();
@@ -488,4 +488,31 @@ fn lock_from_standard_input_needs_an_explicit_lock_path() {
     let moved = example().replace("cidr: 10.10.0.0/16", "cidr: 10.20.0.0/16");
     let o = plan_stdin(&["lock", "-", "--lock", "topology.lock.json", "--check"], &moved, dir.path());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn text_shows_at_most_max_findings_and_json_all() {
+    let vpcs: String = (0..120)
+        .map(|i| format!("  v{i}: {{ account: app, region: us-east-1, cidr: 10.{i}.0.1/24, azs: [use1-az1] }}\n"))
+        .collect();
+    let text = example().replace("vpcs:\n", &format!("vpcs:\n{vpcs}"));
+    let (dir, _) = scratch(&text);
+    let count = |out: &str| out.matches("has host bits set").count();
+    let default = plan(&["validate", "topology.yaml"], dir.path());
+    assert_eq!(default.status.code(), Some(1));
+    let out = stdout(&default);
+    assert_eq!(count(&out), 100);
+    let more = out.lines().find(|l| l.starts_with("… and ")).unwrap();
+    let rest: usize = more.trim_start_matches("… and ").split(' ').next().unwrap().parse().unwrap();
+    let summary = out.lines().last().unwrap();
+    let total: usize = summary.trim_start_matches("invalid: ").split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(rest + 100, total, "{more}\n{summary}");
+    assert_eq!(count(&stdout(&plan(&["check", "topology.yaml", "--max-findings", "3"], dir.path()))), 3);
+    assert_eq!(count(&stdout(&plan(&["validate", "topology.yaml", "--max-findings", "0"], dir.path()))), 120);
+    // show prints its diagnostics on stderr, as many
+    assert_eq!(count(&stderr(&plan(&["show", "topology.yaml", "--max-findings", "7"], dir.path()))), 7);
+    let json = plan(&["validate", "topology.yaml", "--format", "json", "--max-findings", "3"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let lp020 = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "LP020").count();
+    assert_eq!(lp020, 120, "JSON lists every finding");
 }

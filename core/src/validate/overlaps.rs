@@ -63,12 +63,32 @@ fn reserved_overlaps(facts: &Facts<'_>, addresses: &BTreeMap<&str, Ipv4Net>, out
     for (name, net) in addresses {
         // reserved ranges starting before the VPC's end may overlap it
         let upto = reserved.partition_point(|r| r.net.start() < net.end());
+        let mut hits: Vec<usize> = Vec::new();
         for i in (0..upto).rev() {
             if max_end.get(i).is_some_and(|&e| e <= net.start()) {
                 break;
             }
+            if reserved.get(i).is_some_and(|r| r.net.overlaps(*net)) {
+                hits.push(i);
+            }
+        }
+        // one finding per cause: a range within another that the VPC also
+        // overlaps (the same network in `addressing.reserved` and in
+        // `dns.onPremises`, or a part of it) adds nothing; of two equal ranges
+        // the first listed stays. CIDRs nest or are disjoint, so a sweep in
+        // address order, widest first, keeps the outermost ones.
+        hits.sort_unstable_by_key(|&i| reserved.get(i).map(|r| (r.net.start(), r.net.prefix(), i)));
+        let mut outermost: Vec<usize> = Vec::new();
+        let mut open_end = 0u64;
+        for &i in &hits {
             let Some(r) = reserved.get(i) else { continue };
-            if r.net.overlaps(*net) {
+            if outermost.is_empty() || r.net.start() >= open_end {
+                outermost.push(i);
+                open_end = r.net.end();
+            }
+        }
+        for &i in &outermost {
+            if let Some(r) = reserved.get(i) {
                 let at = facts.vpcs.get(name).map(super::VpcFacts::address_path).unwrap_or_default();
                 out.push(
                     Finding::at(

@@ -33,7 +33,13 @@ pub struct Args {
 
 pub fn exec(args: &Args, out: &mut Output) -> CliResult {
     let (from, to) = (args.from.as_str(), args.to.as_str());
-    let c = Common { file: args.file.clone(), lock: args.lock.clone(), format: Format::Text, color: Color::Auto };
+    let c = Common {
+        file: args.file.clone(),
+        lock: args.lock.clone(),
+        format: Format::Text,
+        color: Color::Auto,
+        max_findings: 100,
+    };
     let loaded = Loaded::read(&c.file, c.lock.as_deref())?;
     let outcome = loaded.run();
     let Some(plan) = &outcome.plan else {
