@@ -10,8 +10,23 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A finding rendered as the CLI prints it, with its code frame: `text` is
+ * the file the finding is in (the topology's or the lock's text). Costs the
+ * lines the frame shows plus one pass over `text`; long lines are clipped.
+ */
+export declare function codeFrame(diagnostic: JsDiagnostic, text: string, options?: FrameOptions | undefined | null): string
+
+/** Options of `codeFrame`. */
+export interface FrameOptions {
+  /** Columns to wrap the message at (default 100). */
+  width?: number
+  /** ANSI colours (default none). */
+  color?: boolean
+}
+
+/**
  * One finding, as data: the core's `Diagnostic` (the shape of
- * `plan validate --format json`), plus its rendered code frame.
+ * `plan validate --format json`); `codeFrame` renders it.
  */
 export interface JsDiagnostic {
   /** The rule code, e.g. `LP022`. */
@@ -36,8 +51,6 @@ export interface JsDiagnostic {
   path?: string
   /** The rule's documentation. */
   url: string
-  /** The finding rendered as the CLI prints it, with its code frame. */
-  codeFrame: string
 }
 
 /**

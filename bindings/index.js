@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.codeFrame = nativeBinding.codeFrame
 module.exports.plan = nativeBinding.plan
 module.exports.Severity = nativeBinding.Severity
 module.exports.validate = nativeBinding.validate

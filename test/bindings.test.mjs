@@ -30,7 +30,11 @@ test('findings come back as data with a code frame', () => {
   assert.equal(host.column, 11);
   assert.equal(host.severity, 'error');
   assert.match(host.hint, /10\.10\.0\.0\/16/);
-  assert.match(host.codeFrame, /bad\.yaml:28:11/);
+  assert.equal(host.codeFrame, undefined, 'frames are rendered on demand');
+  const frame = binding.codeFrame(host, broken);
+  assert.match(frame, /bad\.yaml:28:11/);
+  assert.match(frame, /cidr: 10\.10\.0\.1\/16/);
+  assert.ok(binding.codeFrame(host, broken, { color: true }).includes('\u001b['), 'colours on request');
   assert.equal(host.path, '/vpcs/app-use1/cidr');
 });
 

@@ -2,12 +2,14 @@
 //!
 //! A thin shell: converts strings and options in, calls `linkplan_core::run`,
 //! converts the outcome out. Diagnostics come back as data (code, severity,
-//! message, file, line, column, hint, code frame), never as a thrown string.
+//! message, file, line, column, hint), never as a thrown string; a code frame
+//! is rendered on demand (`codeFrame`), so that 10,000 findings cost their
+//! data and not 10,000 frames.
 //! Every export runs inside `catch_unwind`: a panic in the core becomes a
 //! diagnostic instead of aborting the Node process (and the user's
 //! `cdk synth`).
 
-use linkplan_core::render::{TextStyle, render_text};
+use linkplan_core::render::{Renderer, TextStyle};
 use linkplan_core::{Diagnostic, Input, Outcome, Text};
 use napi_derive::napi;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -56,7 +58,7 @@ pub struct RelatedLocation {
 }
 
 /// One finding, as data: the core's `Diagnostic` (the shape of
-/// `plan validate --format json`), plus its rendered code frame.
+/// `plan validate --format json`); `codeFrame` renders it.
 #[napi(object)]
 #[derive(Clone, Debug)]
 pub struct JsDiagnostic {
@@ -82,8 +84,6 @@ pub struct JsDiagnostic {
     pub path: Option<String>,
     /// The rule's documentation.
     pub url: String,
-    /// The finding rendered as the CLI prints it, with its code frame.
-    pub code_frame: String,
 }
 
 fn n(v: usize) -> u32 {
@@ -92,7 +92,7 @@ fn n(v: usize) -> u32 {
 
 impl JsDiagnostic {
     /// The one conversion from the core's diagnostic.
-    fn new(d: &Diagnostic, sources: &[(&str, &str)]) -> Self {
+    fn new(d: &Diagnostic) -> Self {
         JsDiagnostic {
             code: d.code.clone(),
             severity: d.severity.into(),
@@ -118,9 +118,73 @@ impl JsDiagnostic {
                 .collect(),
             path: d.path.clone(),
             url: d.url.clone(),
-            code_frame: render_text(d, sources, TextStyle { color: false, width: Some(100) }),
         }
     }
+
+    /// Back to the core's diagnostic, for rendering.
+    fn to_core(&self) -> Diagnostic {
+        let z = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+        Diagnostic {
+            code: self.code.clone(),
+            severity: match self.severity {
+                Severity::Error => linkplan_core::Severity::Error,
+                Severity::Warning => linkplan_core::Severity::Warning,
+            },
+            message: self.message.clone(),
+            file: self.file.clone(),
+            line: z(self.line),
+            column: z(self.column),
+            end_line: z(self.end_line),
+            end_column: z(self.end_column),
+            offset: z(self.offset),
+            length: z(self.length),
+            hint: self.hint.clone(),
+            related: self
+                .related
+                .iter()
+                .map(|r| linkplan_core::diagnostic::RelatedLocation {
+                    message: r.message.clone(),
+                    line: z(r.line),
+                    column: z(r.column),
+                    offset: z(r.offset),
+                    length: z(r.length),
+                })
+                .collect(),
+            path: self.path.clone(),
+            url: self.url.clone(),
+        }
+    }
+}
+
+/// Options of `codeFrame`.
+#[napi(object)]
+#[derive(Clone, Debug, Default)]
+pub struct FrameOptions {
+    /// Columns to wrap the message at (default 100).
+    pub width: Option<u32>,
+    /// ANSI colours (default none).
+    pub color: Option<bool>,
+}
+
+/// A finding rendered as the CLI prints it, with its code frame: `text` is
+/// the file the finding is in (the topology's or the lock's text). Costs the
+/// lines the frame shows plus one pass over `text`; long lines are clipped.
+#[napi]
+#[allow(clippy::needless_pass_by_value, reason = "napi hands JS values over as owned values")]
+pub fn code_frame(diagnostic: JsDiagnostic, text: String, options: Option<FrameOptions>) -> String {
+    let options = options.unwrap_or_default();
+    let style = TextStyle {
+        color: options.color.unwrap_or(false),
+        width: Some(options.width.map_or(100, |w| usize::try_from(w).unwrap_or(100))),
+    };
+    let d = diagnostic.to_core();
+    let rendered =
+        catch_unwind(AssertUnwindSafe(|| Renderer::new([(d.file.as_str(), text.as_str())]).render(&d, style)));
+    // a frame is a convenience: without one the finding still reads
+    rendered.unwrap_or_else(|_| {
+        let severity = if d.is_error() { "error" } else { "warning" };
+        format!("{severity}[{}]: {} ({}:{}:{})\n", d.code, d.message, d.file, d.line, d.column)
+    })
 }
 
 /// What `validate` and `plan` return.
@@ -158,7 +222,7 @@ pub fn plan(
     text: String,
     #[napi(ts_arg_type = "PlanOptions")] options: Option<serde_json::Value>,
 ) -> napi::Result<PlanResult> {
-    Ok(guarded(&text, &options_of(options)?, true))
+    fits_in_js(guarded(&text, &options_of(options)?, true), MAX_JS_STRING)
 }
 
 /// `PlanOptions` as given, refusing keys it does not have: an option of
@@ -205,12 +269,7 @@ pub fn guarded(text: &str, options: &PlanOptions, with_plan: bool) -> PlanResult
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             let d = Diagnostic::internal_error(&file, &what);
-            PlanResult {
-                valid: false,
-                plan_json: None,
-                lock: None,
-                diagnostics: vec![JsDiagnostic::new(&d, &[(file.as_str(), text)])],
-            }
+            PlanResult { valid: false, plan_json: None, lock: None, diagnostics: vec![JsDiagnostic::new(&d)] }
         }
     }
 }
@@ -221,11 +280,7 @@ fn run(text: &str, options: &PlanOptions, file: &str, with_plan: bool) -> PlanRe
         topology: Text { file, text },
         lock: options.lock.as_deref().map(|l| Text { file: &lock_file, text: l }),
     });
-    let mut sources = vec![(file, text)];
-    if let Some(l) = options.lock.as_deref() {
-        sources.push((lock_file.as_str(), l));
-    }
-    let diagnostics = outcome.diagnostics.iter().map(|d| JsDiagnostic::new(d, sources.as_slice())).collect();
+    let diagnostics = outcome.diagnostics.iter().map(JsDiagnostic::new).collect();
     let (plan, lock) = if with_plan {
         (
             outcome.plan.as_ref().and_then(|p| serde_json::to_string(p).ok()),
@@ -235,6 +290,35 @@ fn run(text: &str, options: &PlanOptions, file: &str, with_plan: bool) -> PlanRe
         (None, None)
     };
     PlanResult { valid: outcome.is_valid(), plan_json: plan, diagnostics, lock }
+}
+
+/// The longest string V8 makes, in UTF-16 code units: `v8::String::kMaxLength`,
+/// 2^29 - 24 on 64-bit platforms, which Node exposes as
+/// `buffer.constants.MAX_STRING_LENGTH`
+/// (<https://nodejs.org/api/buffer.html#bufferconstantsmax_string_length>).
+pub const MAX_JS_STRING: usize = (1 << 29) - 24;
+
+/// Refuses a result whose plan or lock text is longer than one JavaScript
+/// string can be, naming the size, instead of napi's "Failed to convert rust
+/// String into napi string". A plan that size (about 50 MB of topology) can
+/// only be used from the CLI, which writes it to a file.
+pub fn fits_in_js(result: PlanResult, limit: usize) -> napi::Result<PlanResult> {
+    for (what, text) in [("plan", &result.plan_json), ("lock", &result.lock)] {
+        let Some(text) = text else { continue };
+        // UTF-16 units are never more than UTF-8 bytes: count only when it may matter
+        if text.len() > limit && text.encode_utf16().count() > limit {
+            return Err(napi::Error::new(
+                napi::Status::GenericFailure,
+                format!(
+                    "the {what} is {} bytes of JSON, more than the {} characters one JavaScript string holds; \
+                     write it with the CLI instead (`plan show FILE --format json > plan.json`, `plan lock FILE`)",
+                    text.len(),
+                    limit
+                ),
+            ));
+        }
+    }
+    Ok(result)
 }
 
 #[cfg(test)]
@@ -249,7 +333,31 @@ mod tests {
         assert_eq!(r.diagnostics.len(), 1);
         let d = &r.diagnostics[0];
         assert_eq!((d.code.as_str(), d.line, d.column), ("LP001", 5, 1));
-        assert!(d.code_frame.contains("topology.yaml:5:1"), "{}", d.code_frame);
+        let frame = code_frame(
+            d.clone(),
+            "apiVersion: linkplan/v1alpha1\nname: t\naccounts: {}\nvpcs: {}\nfoo: 1\n".into(),
+            None,
+        );
+        assert!(frame.contains("topology.yaml:5:1"), "{frame}");
+        assert!(frame.contains("foo: 1"), "{frame}");
+    }
+
+    #[test]
+    fn a_plan_longer_than_a_js_string_is_refused_with_its_size() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/bedrock-privatelink/topology.yaml"
+        ))
+        .unwrap();
+        let r = guarded(&text, &PlanOptions::default(), true);
+        let plan = r.plan_json.clone().unwrap();
+        // the limit counts UTF-16 units: the plan's arrows are 3 bytes, one unit
+        let (bytes, units) = (plan.len(), plan.encode_utf16().count());
+        assert!(units < bytes);
+        let Err(e) = fits_in_js(r.clone(), units - 1) else { panic!("a plan past the limit crossed") };
+        assert!(e.reason.contains(&format!("the plan is {bytes} bytes of JSON")), "{}", e.reason);
+        assert!(e.reason.contains(&format!("more than the {} characters", units - 1)), "{}", e.reason);
+        assert!(fits_in_js(r, units).is_ok(), "exactly the limit crosses");
     }
 
     #[test]

@@ -37,7 +37,10 @@ export interface TopologyDiagnostic {
   readonly path?: string;
   /** The rule's documentation. */
   readonly url: string;
-  /** The finding as the `plan` CLI prints it, with its code frame. */
+  /**
+   * The finding as the `plan` CLI prints it, with its code frame (rendered
+   * when first read).
+   */
   readonly codeFrame: string;
 }
 
@@ -110,17 +113,21 @@ export class Topology {
 
   /** Validates and plans a topology given as text. */
   public static fromString(text: string, options: TopologyStringOptions = {}): Topology {
-    const result = nativeBinding().plan(text, {
-      fileName: options.fileName ?? 'topology.yaml',
-      lock: options.lock,
-      lockFileName: options.lockFileName ?? 'topology.lock.json',
-    });
+    const fileName = options.fileName ?? 'topology.yaml';
+    const lockFileName = options.lockFileName ?? 'topology.lock.json';
+    const result = nativeBinding().plan(text, { fileName, lock: options.lock, lockFileName });
+    // code frames are rendered on demand: 10,000 findings cost their data, not 10,000 frames
+    const frame = (d: NativeDiagnostic) => nativeBinding().codeFrame(d, d.file === lockFileName ? (options.lock ?? '') : text);
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (!result.valid || !result.planJson || errors.length > 0) {
       const n = errors.length;
-      throw new Error(`the topology has ${n} error${n === 1 ? '' : 's'}:\n\n${errors.map((d) => d.codeFrame).join('\n')}`);
+      const shown = errors.slice(0, MAX_FRAMES).map(frame);
+      const more = n - shown.length;
+      const rest = more > 0 ? `\n… and ${more} more (\`plan validate ${fileName}\` lists every one)\n` : '';
+      throw new Error(`the topology has ${n} error${n === 1 ? '' : 's'}:\n\n${shown.join('\n')}${rest}`);
     }
-    return new Topology(JSON.parse(result.planJson) as Plan, result.diagnostics.map(toDiagnostic), result.lock ?? '');
+    const warnings = result.diagnostics.map((d) => toDiagnostic(d, () => frame(d)));
+    return new Topology(JSON.parse(result.planJson) as Plan, warnings, result.lock ?? '');
   }
 
   /** The version of the Linkplan core that computed plans. */
@@ -180,10 +187,23 @@ function defaultLockPath(file: string): string {
 }
 
 /** The binding's diagnostic, as the public type (the same fields). */
-function toDiagnostic(d: NativeDiagnostic): TopologyDiagnostic {
-  return {
+/** An invalid topology's error shows at most this many findings with their frames. */
+const MAX_FRAMES = 20;
+
+/** The binding's finding as the library's, its code frame rendered when first read. */
+function toDiagnostic(d: NativeDiagnostic, frame: () => string): TopologyDiagnostic {
+  const out = {
     ...d,
     severity: d.severity === 'error' ? DiagnosticSeverity.ERROR : DiagnosticSeverity.WARNING,
     related: d.related.map((r) => ({ message: r.message, line: r.line, column: r.column })),
   };
+  let rendered: string | undefined;
+  Object.defineProperty(out, 'codeFrame', {
+    enumerable: true,
+    get: () => {
+      if (rendered === undefined) rendered = frame();
+      return rendered;
+    },
+  });
+  return out as typeof out & { readonly codeFrame: string };
 }

@@ -49,6 +49,33 @@ test('an invalid topology throws one error listing every finding as the CLI prin
   );
 });
 
+test('many errors: the first 20 with their frames, then how many more', () => {
+  const vpcs = Array.from(
+    { length: 45 },
+    (_, i) => `  bad${i}: { account: ml, region: us-east-1, cidr: 10.200.${i}.1/24, azs: [use1-az1] }\n`,
+  ).join('');
+  const text = example.replace('vpcs:\n', `vpcs:\n${vpcs}`);
+  assert.throws(
+    () => Topology.fromString(text, { fileName: 'many.yaml' }),
+    (e) => {
+      assert.match(e.message, /^the topology has 45 errors:/);
+      assert.equal(e.message.match(/╭─\[many\.yaml:/g).length, 20, 'twenty code frames');
+      assert.match(e.message, /… and 25 more \(`plan validate many\.yaml` lists every one\)/);
+      return true;
+    },
+  );
+});
+
+test('a warning renders its code frame when read, from the file it is in', () => {
+  const lock = JSON.stringify({ lockVersion: 1, topology: 'bedrock-privatelink', vpcs: {} });
+  const t = Topology.fromString(example, { fileName: 't.yaml', lock, lockFileName: 'l.json' });
+  const w = t.warnings.find((d) => d.message.includes('app-apse1'));
+  assert.match(w.codeFrame, /╭─\[t\.yaml:\d+:\d+\]/);
+  assert.match(w.codeFrame, /app-apse1:/, 'the frame shows the topology line');
+  assert.equal(w.codeFrame, w.codeFrame, 'rendered once, the same text');
+  assert.ok(Object.keys(w).includes('codeFrame'), 'still a property of the finding');
+});
+
 test('the lock beside the file is honoured and warnings become annotations', () => {
   // a lock that does not hold every VPC yet: LP027 warnings, no error
   const lock = JSON.stringify({ lockVersion: 1, topology: 'bedrock-privatelink', vpcs: {} });
