@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const binding = require('../bindings');
@@ -80,6 +81,55 @@ test('hostile input is a diagnostic, never a crash', () => {
   }
   // a wrong argument type is a JS TypeError, not an abort
   assert.throws(() => binding.validate(42));
+});
+
+// Runs `script` in a Node process whose data segment is limited to 1 GiB
+// (`ulimit -d`: V8's reserved address space is not data, so Node starts; what
+// the binding or V8 allocates is). The binding must answer within it.
+function underMemoryLimit(script) {
+  return spawnSync('bash', ['-c', 'ulimit -d 1048576 && exec "$0" -e "$1"', process.execPath, script], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+}
+
+test('alias bombs and deep nesting through the binding, under a 1 GiB limit: LP001, never an abort', () => {
+  // the limit holds: the same process cannot allocate 2 GiB
+  const probe = underMemoryLimit('const a = []; for (let i = 0; i < 2048; i++) a.push(Buffer.alloc(1 << 20, 1));');
+  assert.ok(probe.status !== 0 || probe.signal !== null, 'allocating 2 GiB under the limit fails');
+  const script = `
+    const b = require(${JSON.stringify(new URL('../bindings', import.meta.url).pathname)});
+    // the issue's 1.3 MB of nested aliases (10 GB expanded), a 1 MB string
+    // aliased 10,000 times, a billion laughs, 200,000 levels of nesting
+    let nested = 'a0: &a0 [' + Array(10).fill('x'.repeat(130000)).join(', ') + ']\\n';
+    for (let i = 1; i < 6; i++) nested += 'a' + i + ': &a' + i + ' [' + Array(10).fill('*a' + (i - 1)).join(', ') + ']\\n';
+    const long = 's: &s "' + 'y'.repeat(1 << 20) + '"\\nl: [' + Array(10000).fill('*s').join(', ') + ']\\n';
+    let laughs = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\\n';
+    for (let i = 1; i < 10; i++) laughs += 'a' + i + ': &a' + i + ' [' + Array(10).fill('*a' + (i - 1)).join(', ') + ']\\n';
+    const deep = '- '.repeat(200000) + 'x\\n';
+    const out = [nested, long, laughs, deep].map((t) => {
+      for (const call of [b.validate, b.plan]) call(t);
+      const d = b.plan(t).diagnostics[0];
+      return { size: t.length, code: d.code, message: d.message, line: d.line };
+    });
+    console.log(JSON.stringify(out));
+  `;
+  const r = underMemoryLimit(script);
+  assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr.slice(-2000)}`);
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  const results = JSON.parse(r.stdout);
+  assert.ok(results[0].size > 1_290_000, "the issue's 1.3 MB bomb");
+  const expected = [
+    'aliases expand this document past 67,108,864 bytes',
+    'aliases expand this document past 67,108,864 bytes',
+    'aliases expand this document past 2,000,000 nodes',
+    'more than 64 levels deep',
+  ];
+  results.forEach((d, i) => {
+    assert.equal(d.code, 'LP001', JSON.stringify(d));
+    assert.ok(d.message.includes(expected[i]), JSON.stringify(d));
+    assert.ok(d.line >= 1);
+  });
 });
 
 test('the binding reports the core version', () => {
