@@ -79,7 +79,16 @@ fn check_exits_1_for_a_missing_or_stale_lock() {
     let err = stderr(&stale);
     assert!(err.contains("topology.lock.json is out of date"), "{err}");
     // the hint fits a run that does not write
-    assert!(err.contains("`plan lock topology.yaml` records it once the errors are fixed"), "{err}");
+    assert!(err.contains("`plan lock topology.yaml` (without `--check`) records it"), "{err}");
+    // nor does one with errors
+    std::fs::write(&file, topology(&format!("{VPCS}  p: {{ account: a, region: us-east-1, size: 24, azs: 1 }}\n  q: {{ account: nope, region: us-east-1, size: 24, azs: 1 }}\n"))).unwrap();
+    let refused = plan(&["lock", "topology.yaml"], dir.path());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("`plan lock topology.yaml` records it once the errors are fixed"),
+        "{}",
+        stderr(&refused)
+    );
 }
 
 #[test]

@@ -47,7 +47,14 @@ pub fn exec(args: &Args, out: &mut Output) -> CliResult {
         return Err(CliError::usage(format!("there is no lock to release from: {} does not exist", path.display())));
     }
     let new_lock = outcome.lock_update(args.prune);
-    fit_hints(&mut outcome, new_lock.is_some() && !args.check, &loaded);
+    let lock_flag = c.lock.as_ref().map(|l| format!(" --lock {}", l.display())).unwrap_or_default();
+    let command = format!("plan lock {}{lock_flag}", loaded.file);
+    let run = match (&new_lock, args.check) {
+        (None, _) => Run::Refused,
+        (Some(_), true) => Run::Checks,
+        (Some(_), false) => Run::Writes,
+    };
+    fit_hints(&mut outcome, run, &command);
     out.diagnostics(&loaded, &outcome, c);
     let Some(new_lock) = new_lock else {
         out.note("the lock was not written: fix the errors above first");
@@ -61,8 +68,7 @@ pub fn exec(args: &Args, out: &mut Output) -> CliResult {
     }
     if args.check {
         let what = if loaded.lock.is_some() { "out of date" } else { "missing" };
-        let lock_flag = c.lock.as_ref().map(|l| format!(" --lock {}", l.display())).unwrap_or_default();
-        out.note(&format!("{} is {what}: run `plan lock {}{lock_flag}` and commit it", path.display(), loaded.file));
+        out.note(&format!("{} is {what}: run `{command}` and commit it", path.display()));
         return Ok(Exit::Findings);
     }
     lockfile::write_atomic(path, &rendered)
@@ -78,15 +84,27 @@ pub fn exec(args: &Args, out: &mut Output) -> CliResult {
     Ok(Exit::Ok)
 }
 
-/// LP027 tells the user to run `plan lock`; in the run that writes the
-/// lock, it says that this run records the VPC instead.
-fn fit_hints(outcome: &mut Outcome, writes: bool, loaded: &Loaded) {
+/// What this `plan lock` does with the lock.
+#[derive(Clone, Copy)]
+enum Run {
+    /// Writes it (or finds it up to date).
+    Writes,
+    /// `--check`: writes nothing.
+    Checks,
+    /// Errors: writes nothing.
+    Refused,
+}
+
+/// LP027 tells the user to run `plan lock`; in `plan lock` itself it says
+/// what this run does about the VPC instead.
+fn fit_hints(outcome: &mut Outcome, run: Run, command: &str) {
+    let hint = match run {
+        Run::Writes => "this run records it in the lock: commit the lock file with the topology".to_owned(),
+        Run::Checks => format!("`{command}` (without `--check`) records it; commit the lock file then"),
+        Run::Refused => format!("`{command}` records it once the errors are fixed; commit the lock file then"),
+    };
     for d in outcome.diagnostics.iter_mut().filter(|d| d.code == "LP027") {
-        d.hint = Some(if writes {
-            "this run records it in the lock: commit the lock file with the topology".to_owned()
-        } else {
-            format!("`plan lock {}` records it once the errors are fixed; commit the lock file then", loaded.file)
-        });
+        d.hint = Some(hint.clone());
     }
 }
 
