@@ -8,6 +8,7 @@
 use divan::Bencher;
 use linkplan_core::render::{self, JsonReport, TextStyle};
 use linkplan_core::{Diagnostic, Input, Text};
+use std::fmt::Write as _;
 
 fn main() {
     divan::main();
@@ -19,11 +20,12 @@ fn findings(n: usize) -> (String, Vec<Diagnostic>) {
         "apiVersion: linkplan/v1alpha1\nname: bench\norganization: { id: o-exampleorg1 }\naccounts:\n  a: { id: \"111111111111\" }\nvpcs:\n",
     );
     for i in 0..n {
-        text.push_str(&format!(
-            "  v{i}: {{ account: a, region: us-east-1, cidr: 10.{}.{}.1/24, azs: [use1-az1] }}\n",
+        let _ = writeln!(
+            text,
+            "  v{i}: {{ account: a, region: us-east-1, cidr: 10.{}.{}.1/24, azs: [use1-az1] }}",
             i / 256,
             i % 256
-        ));
+        );
     }
     let outcome = linkplan_core::run(&Input { topology: Text { file: "bench.yaml", text: &text }, lock: None });
     let diagnostics = outcome.diagnostics;

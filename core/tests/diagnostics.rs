@@ -119,6 +119,15 @@ fn bytes_past_the_size_limit_are_an_lp001_without_their_text() {
     assert!(linkplan_core::decode("t.yaml", vec![b' '; limit], None).is_ok());
 }
 
+/// One line per `i`, each ending in `\n`.
+fn lines(range: std::ops::Range<usize>, line: impl Fn(usize) -> String) -> String {
+    range.map(line).fold(String::new(), |mut s, l| {
+        s.push_str(&l);
+        s.push('\n');
+        s
+    })
+}
+
 fn render_one(text: &str) -> (linkplan_core::Outcome, String) {
     let o = run(text);
     let sources = [("topology.yaml", text)];
@@ -156,8 +165,7 @@ fn a_long_line_is_clipped_around_the_span_in_its_frame() {
 
 #[test]
 fn a_frame_shows_each_label_with_its_context_not_the_lines_between() {
-    let filler: String =
-        (0..40).map(|i| format!("  f{i}: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}\n")).collect();
+    let filler = lines(0..40, |i| format!("  f{i}: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}"));
     let text = with_vpcs(&format!(
         "  v: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}\n{filler}  v: {{ account: a, region: us-east-1, size: 24, azs: [use1-az1] }}\n"
     ));
@@ -184,9 +192,8 @@ fn columns_of_frames_count_characters_as_the_json_does() {
 
 #[test]
 fn text_shows_the_first_findings_and_how_many_more() {
-    let vpcs: String = (0..30)
-        .map(|i| format!("  v{i}: {{ account: a, region: us-east-1, cidr: 10.0.{i}.1/24, azs: [use1-az1] }}\n"))
-        .collect();
+    let vpcs =
+        lines(0..30, |i| format!("  v{i}: {{ account: a, region: us-east-1, cidr: 10.0.{i}.1/24, azs: [use1-az1] }}"));
     let text = with_vpcs(&vpcs);
     let o = run(&text);
     assert_eq!(o.diagnostics.len(), 30);

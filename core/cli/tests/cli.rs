@@ -492,9 +492,11 @@ fn lock_from_standard_input_needs_an_explicit_lock_path() {
 
 #[test]
 fn text_shows_at_most_max_findings_and_json_all() {
-    let vpcs: String = (0..120)
-        .map(|i| format!("  v{i}: {{ account: app, region: us-east-1, cidr: 10.{i}.0.1/24, azs: [use1-az1] }}\n"))
-        .collect();
+    use std::fmt::Write as _;
+    let mut vpcs = String::new();
+    for i in 0..120 {
+        writeln!(vpcs, "  v{i}: {{ account: app, region: us-east-1, cidr: 10.{i}.0.1/24, azs: [use1-az1] }}").unwrap();
+    }
     let text = example().replace("vpcs:\n", &format!("vpcs:\n{vpcs}"));
     let (dir, _) = scratch(&text);
     let count = |out: &str| out.matches("has host bits set").count();

@@ -1,5 +1,6 @@
 //! One module per subcommand, each with its arguments and an `exec`.
 
+pub mod catalog;
 pub mod check;
 pub mod explain;
 pub mod lock;
@@ -21,6 +22,7 @@ pub enum Command {
     Check(check::Args),
     Schema(schema::Args),
     Rules(rules::Args),
+    Catalog(catalog::Args),
 }
 
 impl Command {
@@ -38,6 +40,7 @@ impl Command {
             Command::Check(args) => check::exec(args, out),
             Command::Schema(args) => schema::exec(args, out),
             Command::Rules(args) => rules::exec(args, out),
+            Command::Catalog(args) => catalog::exec(args, out),
         }
     }
 }
