@@ -237,6 +237,11 @@ rules! {
         explanation: "Sharing a hub's endpoints with a VPC of a segment its own segment does not reach routes the two together, so it is a decision the topology states: `transit.segments.<hub's segment>.serves: [<segment>]`. The exception opens routes between the hub and those VPCs only, and is proved (LP070) to reach nothing but the hub's endpoints.",
         example: "vpcs:\n  hub-prod: { account: net, region: eu-central-1, size: 22, azs: 2, segment: prod }\n  app-dev: { account: dev, region: eu-central-1, size: 20, azs: 2, segment: non-prod }\nendpoints:\n  - { vpc: hub-prod, services: [sts], share: [app-dev] }   # LP071\n",
     }
+    Lp072 "LP072" Error {
+        title: "the planned stacks would wait for each other's values",
+        explanation: "A stack that needs an ID another stack creates (a transit gateway, a Profile, a PrivateLink service name, an endpoint named in a Studio role's policy) deploys after that stack, which publishes it (see cdk.md, cross-stack values). When the stacks of the plan, one per account, region and role, would need each other's values in a cycle, none can deploy first: two accounts that each produce a PrivateLink service the other consumes in one region, or one account's hubs of two regions that each serve the other region's VPCs in `profile` mode (each region's Profile holds the other's zones). The finding names the cycle, at the PrivateLink consumer, Studio domain or hub `share` that closes it.",
+        example: "privatelink:\n  - { name: a, producer: { vpc: app-1, port: 443 }, consumers: [app-2] }\n  - { name: b, producer: { vpc: app-2, port: 443 }, consumers: [app-1] }   # LP072 when app-1 and app-2 are in two accounts\n",
+    }
 }
 
 impl Rule {

@@ -4,6 +4,7 @@
 //! re-derives what an earlier one decided.
 
 mod bedrock_models;
+mod deploy_order;
 pub mod dns;
 pub mod endpoints;
 pub mod explain;
@@ -139,6 +140,15 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
     let stacks = stacks::plan(topo, vpcs, &routing, &dns);
+    let order = deploy_order::Inputs {
+        routing: &routing,
+        dns: &dns,
+        privatelink: &privatelink,
+        studio: studio.as_ref(),
+        iam: &iam,
+        endpoints: &endpoints,
+    };
+    deploy_order::check(&cx, &order, out);
     let workloads = workloads::plans(&subjects);
     Network { endpoints, dns, routing, iam, reachability, isolation, workloads, privatelink, studio, stacks }
 }
