@@ -774,6 +774,13 @@ export interface VpcPlan {
    */
   readonly cidr: string;
   /**
+   * The ID to build the VPC's constructs under, when it is not the VPC's
+   * name: a VPC renamed with `was:` keeps the name its CloudFormation
+   * resources were created under, so their logical IDs do not change
+   * and the deployed VPC is not replaced.
+   */
+  readonly constructId?: string;
+  /**
    * The SSM parameter its VPC ID is published under.
    */
   readonly idParameter: string;
