@@ -3,7 +3,7 @@ import { PlannedHostedZone } from './hosted-zone';
 import { StackRole } from './plan';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
-import { constructId } from './private/plan-index';
+import { constructId, stableId, vpcConstructId } from './private/plan-index';
 import { plannedStack } from './private/sites';
 import { PlannedProfile } from './profile';
 import { PlannedResolverEndpoint } from './resolver-endpoint';
@@ -53,7 +53,7 @@ export class NetworkHub extends Construct {
     }
     this.hubVpcs(topology, stack);
     for (const zone of plan.dns.hostedZones.filter(here)) {
-      new PlannedHostedZone(this, constructId('Zone', zone.id), {
+      new PlannedHostedZone(this, constructId('Zone', stableId(plan, zone.id)), {
         topology,
         zoneId: zone.id,
         hubEndpoints: this.endpoints[zone.hubVpc],
@@ -65,7 +65,7 @@ export class NetworkHub extends Construct {
     }
     const outbound = new Map<string, string>();
     for (const r of (plan.dns.resolverEndpoints ?? []).filter(here)) {
-      const endpoint = new PlannedResolverEndpoint(this, constructId('Resolver', r.id), {
+      const endpoint = new PlannedResolverEndpoint(this, constructId('Resolver', stableId(plan, r.id)), {
         topology,
         resolverEndpointId: r.id,
         vpc: this.vpcs[r.vpc],
@@ -75,7 +75,7 @@ export class NetworkHub extends Construct {
     for (const rule of (plan.dns.resolverRules ?? []).filter(here)) {
       const sender = outbound.get(rule.resolverEndpoint);
       if (!sender) throw new Error(`${this.node.path}: rule ${rule.id} sends through ${rule.resolverEndpoint}, which is not in this stack`);
-      new PlannedResolverRule(this, constructId('Rule', rule.id), {
+      new PlannedResolverRule(this, constructId('Rule', stableId(plan, rule.id)), {
         topology,
         resolverRuleId: rule.id,
         outboundEndpointId: sender,
@@ -93,10 +93,12 @@ export class NetworkHub extends Construct {
   private hubVpcs(topology: Topology, stack: string): void {
     for (const [vpcName, v] of Object.entries(topology.plan.vpcs)) {
       if (v.stack !== stack) continue;
-      const vpc = new PlannedVpc(this, vpcName, { topology, vpcName });
+      // under the name it was created with: a rename (`was:`) moves no logical ID
+      const id = vpcConstructId(topology.plan, vpcName);
+      const vpc = new PlannedVpc(this, id, { topology, vpcName });
       this.vpcs[vpcName] = vpc;
-      this.endpoints[vpcName] = new PlannedEndpoints(this, `${vpcName}-Endpoints`, { topology, vpc });
-      new VpcConnections(this, `${vpcName}-Connections`, { topology, vpc });
+      this.endpoints[vpcName] = new PlannedEndpoints(this, `${id}-Endpoints`, { topology, vpc });
+      new VpcConnections(this, `${id}-Connections`, { topology, vpc });
     }
   }
 }

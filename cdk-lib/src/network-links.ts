@@ -3,7 +3,7 @@ import type { HostedZonePlan } from './plan';
 import { StackRole } from './plan';
 import { DeployCalls } from './private/deploy-calls';
 import { Exchange } from './private/exchange';
-import { constructId, PlanIndex } from './private/plan-index';
+import { constructId, stableId, PlanIndex } from './private/plan-index';
 import { plannedStack } from './private/sites';
 import type { Topology } from './topology';
 import { PlannedTgwPeering } from './tgw-peering';
@@ -92,7 +92,7 @@ export class NetworkLinks extends Construct {
       const vpc = index.vpc(v);
       const vpcRef = { HostedZoneId: zoneId, VpcId: exchange.get(vpc.idParameter, vpc.stack), VpcRegion: vpc.region };
       const cross = vpc.accountId !== accountId;
-      const id = constructId('Zone', `${zone.id}/${v}`);
+      const id = constructId('Zone', stableId(topology.plan, `${zone.id}/${v}`));
       const authorize = cross
         ? calls.call(this, `Authorize${id}`, 'authorize-association', 'LinkplanZoneAuthorization', vpcRef, [
             { Action: ['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization'], Resource: zoneArn },

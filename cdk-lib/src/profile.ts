@@ -2,7 +2,7 @@ import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import { Construct } from 'constructs';
 import type { PlannedVpc } from './planned-vpc';
 import { Exchange } from './private/exchange';
-import { constructId, PlanIndex } from './private/plan-index';
+import { constructId, stableId, vpcConstructId, PlanIndex } from './private/plan-index';
 import { shareWithAccounts } from './private/resource-share';
 import type { Topology } from './topology';
 
@@ -40,7 +40,7 @@ export class PlannedProfile extends Construct {
     this.profileId = built.attrId;
     for (const zoneId of profile.zones) {
       const zone = index.zone(zoneId);
-      new route53profiles.CfnProfileResourceAssociation(this, constructId('Zone', zoneId), {
+      new route53profiles.CfnProfileResourceAssociation(this, constructId('Zone', stableId(topology.plan, zoneId)), {
         name: profile.zoneAssociationNames[zoneId],
         profileId: built.attrId,
         resourceArn: `arn:aws:route53:::hostedzone/${exchange.get(zone.idParameter, zone.stack)}`,
@@ -48,7 +48,7 @@ export class PlannedProfile extends Construct {
     }
     shareWithAccounts(this, 'Share', topology.plan, profile.name, built.attrArn, profile.sharedWithAccounts);
     for (const v of profile.associations.filter((x) => props.vpcs[x])) {
-      new route53profiles.CfnProfileAssociation(this, `Association-${v}`, {
+      new route53profiles.CfnProfileAssociation(this, `Association-${vpcConstructId(topology.plan, v)}`, {
         name: profile.associationNames[v],
         profileId: built.attrId,
         resourceId: props.vpcs[v].vpcId,

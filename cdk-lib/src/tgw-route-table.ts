@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { TgwRouteTablePlan } from './plan';
+import { vpcConstructId } from './private/plan-index';
 import type { Topology } from './topology';
 
 /** Props of `PlannedTgwRouteTable`. */
@@ -45,13 +46,13 @@ export class PlannedTgwRouteTable extends Construct {
     this.node.defaultChild = rt;
     this.routeTableId = rt.ref;
     for (const a of table.associations) {
-      new ec2.CfnTransitGatewayRouteTableAssociation(this, `Association-${a}`, {
+      new ec2.CfnTransitGatewayRouteTableAssociation(this, `Association-${vpcConstructId(props.topology.plan, a)}`, {
         transitGatewayRouteTableId: rt.ref,
         transitGatewayAttachmentId: attachment(a),
       });
     }
     for (const v of table.propagations) {
-      new ec2.CfnTransitGatewayRouteTablePropagation(this, `Propagation-${v}`, {
+      new ec2.CfnTransitGatewayRouteTablePropagation(this, `Propagation-${vpcConstructId(props.topology.plan, v)}`, {
         transitGatewayRouteTableId: rt.ref,
         transitGatewayAttachmentId: attachment(v),
       });

@@ -7,7 +7,7 @@ import { NetworkLinks } from './network-links';
 import { type StackPlan, StackRole } from './plan';
 import type { PlannedVpc } from './planned-vpc';
 import { Exchange } from './private/exchange';
-import { PlanIndex } from './private/plan-index';
+import { PlanIndex, vpcConstructId } from './private/plan-index';
 import { PrivateLinkConsumer, PrivateLinkService } from './privatelink';
 import type { Site } from './site';
 import { type PortalIdentity, StudioAccessPortal } from './studio-access-portal';
@@ -142,7 +142,11 @@ export class TopologyStacks extends Construct {
       }
       case StackRole.SPOKE:
         for (const vpcName of planned.vpcs ?? []) {
-          vpcs[vpcName] = new AppSpokeVpc(stack, vpcName, { topology, vpcName, workloads: props.workloads?.[vpcName] }).vpc;
+          vpcs[vpcName] = new AppSpokeVpc(stack, vpcConstructId(topology.plan, vpcName), {
+            topology,
+            vpcName,
+            workloads: props.workloads?.[vpcName],
+          }).vpc;
         }
         break;
       case StackRole.LINKS:
@@ -163,7 +167,11 @@ export class TopologyStacks extends Construct {
     }
     for (const svc of plan.privatelink) {
       for (const c of svc.consumers.filter((x) => vpcs[x.vpc])) {
-        new PrivateLinkConsumer(stack, `PrivateLink-${svc.name}-${c.vpc}`, { topology, service: svc.name, vpc: vpcs[c.vpc] });
+        new PrivateLinkConsumer(stack, `PrivateLink-${svc.name}-${vpcConstructId(plan, c.vpc)}`, {
+          topology,
+          service: svc.name,
+          vpc: vpcs[c.vpc],
+        });
       }
     }
     const studio = plan.studio;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { RouteVia } from './plan';
 import type { PlannedVpc } from './planned-vpc';
 import { Exchange } from './private/exchange';
-import { constructId, PlanIndex } from './private/plan-index';
+import { constructId, stableId, PlanIndex } from './private/plan-index';
 import { iamPolicy } from './private/policy';
 import type { Topology } from './topology';
 
@@ -103,7 +103,7 @@ export class VpcConnections extends Construct {
     }
     for (const r of plan.dns.resolverRules ?? []) {
       if (!r.associations.includes(name) || r.stack === here) continue;
-      new resolver.CfnResolverRuleAssociation(this, constructId('Rule', r.id), {
+      new resolver.CfnResolverRuleAssociation(this, constructId('Rule', stableId(plan, r.id)), {
         name: r.associationNames[name],
         resolverRuleId: exchange.get(r.idParameter, r.stack),
         vpcId: vpc.vpcId,

@@ -325,3 +325,33 @@ test('association mode: the zone owner authorizes, then associates other account
   });
   cfnLint(assembly, 'association');
 });
+
+test('a VPC renamed with `was:` keeps its CIDR, subnets and every logical ID of its stack', () => {
+  const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8');
+  const before = Topology.fromString(text);
+  // the hub (network stack) and the spoke (spoke stack, PrivateLink-free) both renamed
+  const renamed = text
+    .replace(/\bapp-use1\b/g, 'app-virginia')
+    .replace(/\bapp-apse1\b/g, 'app-singapore')
+    .replace('  app-virginia:\n', '  app-virginia:\n    was: app-use1\n')
+    .replace('  app-singapore:\n', '  app-singapore:\n    was: app-apse1\n');
+  const after = Topology.fromString(renamed, { lock: before.lockText });
+  assert.equal(after.plan.vpcs['app-singapore'].cidr, before.plan.vpcs['app-apse1'].cidr);
+  assert.deepEqual(after.plan.vpcs['app-singapore'].subnets, before.plan.vpcs['app-apse1'].subnets);
+  assert.equal(after.plan.vpcs['app-singapore'].constructId, 'app-apse1');
+  const a = buildApp(before).app.synth();
+  const b = buildApp(after).app.synth();
+  for (const stack of before.plan.stacks.map((x) => x.name)) {
+    // the values a stack publishes are SSM parameters named after the VPC: those
+    // are replaced (a parameter's name cannot change), and nothing routes through them
+    const of = (assembly) =>
+      Object.fromEntries(
+        Object.entries(assembly.getStackByName(stack).template.Resources).filter(([, r]) => r.Type !== 'AWS::SSM::Parameter'),
+      );
+    const [old, now] = [of(a), of(b)];
+    assert.deepEqual(Object.keys(now).sort(), Object.keys(old).sort(), `${stack}: the same logical IDs`);
+    for (const [id, r] of Object.entries(old).filter(([, r]) => r.Type === 'AWS::EC2::VPC' || r.Type === 'AWS::EC2::Subnet')) {
+      assert.equal(now[id].Properties.CidrBlock, r.Properties.CidrBlock, `${stack}/${id} keeps its CIDR`);
+    }
+  }
+});

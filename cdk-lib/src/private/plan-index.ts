@@ -132,3 +132,26 @@ const indexes = new WeakMap<Plan, PlanIndex>();
 export function constructId(prefix: string, planId: string): string {
   return `${prefix}-${planId.replace(/\//g, '--')}`;
 }
+
+/**
+ * A plan ID with each part that names a renamed VPC (`hub/…`, `…/hub`)
+ * replaced by the name the VPC was created under (its `constructId`): the
+ * construct IDs of a renamed VPC's zones, resolver endpoints, rules and
+ * associations stay, so CloudFormation replaces none of them.
+ */
+export function stableId(plan: Plan, planId: string): string {
+  if (!planId.includes('/')) return planId;
+  return planId
+    .split('/')
+    .map((part) => plan.vpcs[part]?.constructId ?? part)
+    .join('/');
+}
+
+/**
+ * The ID a VPC's constructs are built under: its name, or the name it was
+ * created under when it was renamed with `was:` (the plan's `constructId`),
+ * so that a rename keeps every CloudFormation logical ID.
+ */
+export function vpcConstructId(plan: Plan, vpcName: string): string {
+  return plan.vpcs[vpcName]?.constructId ?? vpcName;
+}

@@ -168,9 +168,13 @@ pub enum RouteVia {
 const PEERING: &str = "peering";
 const FIRST_PRIVATE_ASN: u32 = 64512;
 
-/// The route table of a hub's attachment: `hub-<vpc>`.
-fn hub_table(hub: &str) -> String {
-    format!("hub-{hub}")
+/// The route table of a hub's attachment: `hub-<vpc>`, under the name the
+/// hub was created with when it was renamed (`was:`), so that its table, and
+/// the association CloudFormation could not replace while the attachment is
+/// associated, keep their IDs.
+fn hub_table(cx: &Ctx<'_>, hub: &str) -> String {
+    let name = cx.vpcs.get(hub).and_then(|v| v.construct_id.as_deref()).unwrap_or(hub);
+    format!("hub-{name}")
 }
 
 /// The route table of a segment's VPCs: `segment-<segment>`. The prefixes
@@ -211,7 +215,7 @@ fn tables(cx: &Ctx<'_>) -> Tables {
         .iter()
         .map(|v| {
             let table = if hub_consumers.contains_key(v.as_str()) {
-                hub_table(v)
+                hub_table(cx, v)
             } else {
                 segment_table(cx.topo.segment_of(v))
             };
@@ -236,7 +240,7 @@ fn tables(cx: &Ctx<'_>) -> Tables {
             continue;
         }
         for c in consumers.iter().filter(|c| is_attached.contains(**c)) {
-            reaches.entry(hub_table(hub)).or_default().insert((*c).to_owned());
+            reaches.entry(hub_table(cx, hub)).or_default().insert((*c).to_owned());
             if let Some(tc) = table_of.get(*c) {
                 reaches.entry(tc.clone()).or_default().insert((*hub).to_owned());
             }
