@@ -111,7 +111,10 @@ node_pid=$!
 echo "== Rust: the AWS SDK of the live checks"
 cargo build --locked -p aws-sdk-ec2 || fail "cargo build -p aws-sdk-ec2"
 echo "== Rust: core, CLI, live checks and bindings (unit, integration, snapshot, property and moto tests; clippy)"
+# the catalog's source test (core/tests/catalog_sources.rs) reads botocore
+# from .venv and aws-cdk-lib from node_modules
 wait_for python || fail "python setup"
+wait_for npm || fail "npm setup"
 cargo test --workspace --all-targets --all-features --locked 2>&1 | tee "$logs/rust" || fail "cargo test (and clippy)"
 cargo test --workspace --doc --all-features --locked 2>&1 | tee -a "$logs/rust" || fail "doc tests"
 
