@@ -8,7 +8,7 @@
 // env, and each planned VPC and subnet is in its stack's template with its
 // planned CIDR. cfn-lint runs on a sample of the assemblies.
 //
-// LINKPLAN_SYNTH_RUNS=N (default 30), LINKPLAN_SYNTH_SEED=S (default random,
+// LINKPLAN_SYNTH_RUNS=N (default 20), LINKPLAN_SYNTH_SEED=S (default random,
 // printed), LINKPLAN_SYNTH_PATH=P (replay a counterexample fast-check
 // reported), LINKPLAN_SYNTH_LINT_EVERY=K (cfn-lint every K-th synthesized
 // topology; default: the first only), LINKPLAN_SYNTH_MINUTES=M (stop after
@@ -27,7 +27,7 @@ import { generate, synthesize } from './synth-support.mjs';
 const require = createRequire(import.meta.url);
 const binding = require('../bindings');
 
-const runs = Number(process.env.LINKPLAN_SYNTH_RUNS ?? 30);
+const runs = Number(process.env.LINKPLAN_SYNTH_RUNS ?? 20);
 const seed = process.env.LINKPLAN_SYNTH_SEED ? Number(process.env.LINKPLAN_SYNTH_SEED) : Math.floor(Math.random() * 2 ** 31);
 const lintEvery = Number(process.env.LINKPLAN_SYNTH_LINT_EVERY ?? 0);
 
