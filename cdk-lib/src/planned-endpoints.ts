@@ -52,14 +52,18 @@ export class PlannedEndpoints extends Construct {
         );
         continue;
       }
+      const group = e.securityGroup;
+      if (!group) throw new Error(`${this.node.path}: interface endpoint ${e.id} has no planned security group; this is a Linkplan bug`);
+      // the service's ports, as the plan's catalog gives them (9142 for
+      // Keyspaces, the SMTP ports for email-smtp); 443 keeps the description
+      // earlier releases deployed, which CloudFormation would replace the group for
+      const ports = [...new Set(group.ingress.map((rule) => rule.port))].sort((a, b) => a - b);
       const sg = new ec2.CfnSecurityGroup(this, `SecurityGroup-${name}`, {
         vpcId: vpc.vpcId,
-        groupDescription: `${e.id}: TCP 443 from the planned consumers only`,
+        groupDescription: `${e.id}: TCP ${ports.join(', ') || '443'} from the planned consumers only`,
         securityGroupEgress: NO_EGRESS,
       });
       let prefixListId: string | undefined;
-      const group = e.securityGroup;
-      if (!group) throw new Error(`${this.node.path}: interface endpoint ${e.id} has no planned security group; this is a Linkplan bug`);
       const list = group.prefixList;
       if (list) {
         prefixListId = new ec2.CfnPrefixList(this, `Consumers-${name}`, {

@@ -159,7 +159,7 @@ rules! {
     }
     Lp030 "LP030" Error {
         title: "a service is not offered in that region (or not in a planned AZ)",
-        explanation: "An endpoint service the region does not offer, a `needs` entry for one, or a PrivateLink consumer in an AZ where the producer has no load balancer. `plan check --live` also reads the services each AZ offers.",
+        explanation: "An endpoint service the region does not offer, a `needs` entry for one, or a PrivateLink consumer in an AZ where the producer has no load balancer. The regions of each service are botocore's (docs/catalog.md); the hint names the regions that do offer it. `plan check --live` also reads the services each AZ offers.",
         example: "endpoints:\n  - vpc: app-euw3\n    services: [bedrock-runtime]   # LP030 in a region without Bedrock\n",
     }
     Lp031 "LP031" Error {
@@ -179,7 +179,7 @@ rules! {
     }
     Lp034 "LP034" Error {
         title: "a gateway endpoint is shared",
-        explanation: "Gateway endpoints (S3, DynamoDB) are route-table entries of their own VPC and serve no other VPC; list them in each VPC that needs them.",
+        explanation: "Gateway endpoints (`s3`, `dynamodb`) are route-table entries of their own VPC and serve no other VPC; list them in each VPC that needs them, or share their interface forms (`s3-interface`, `dynamodb-interface`), PrivateLink endpoints with names a hub can serve.",
         example: "endpoints:\n  - { vpc: hub, services: [s3], share: [app] }   # LP034\n",
     }
     Lp035 "LP035" Error {

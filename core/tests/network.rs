@@ -462,3 +462,48 @@ fn the_two_hub_bank_layout_is_proved_isolated() {
     assert_eq!(isolation.len(), 2);
     assert!(isolation.iter().all(|i| i["status"] == "isolated" && i.get("exceptions").is_none()), "{isolation:?}");
 }
+
+/// A hub sharing Keyspaces and SES's SMTP endpoint with an app VPC: the
+/// endpoints' security groups open the services' ports (9142, CDK's
+/// KEYSPACES; the SMTP ports of "Connecting to an Amazon SES SMTP
+/// endpoint"), not 443, and the proof checks those ports.
+fn ports_topology() -> String {
+    r#"apiVersion: linkplan/v1alpha1
+name: ports
+organization: { id: o-exampleorg1 }
+accounts:
+  net: { id: "111111111111" }
+  app: { id: "222222222222" }
+addressing:
+  pools: [{ cidr: 10.0.0.0/16 }]
+vpcs:
+  hub-use1: { account: net, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }
+  app-use1: { account: app, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }
+transit: { mode: transit-gateway, owner: net, attach: [hub-use1, app-use1] }
+endpoints:
+  - { vpc: hub-use1, services: [cassandra, email-smtp], share: [app-use1] }
+workloads:
+  - { name: app, vpc: app-use1, needs: [cassandra, email-smtp] }
+dns: { mode: profile }
+"#
+    .to_owned()
+}
+
+#[test]
+fn endpoint_security_groups_open_the_services_ports() {
+    let p = plan_value(&ports_topology());
+    let ports = |id: &str| -> Vec<u64> {
+        let e = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == id).unwrap();
+        let mut v: Vec<u64> =
+            e["securityGroup"]["ingress"].as_array().unwrap().iter().map(|i| i["port"].as_u64().unwrap()).collect();
+        v.dedup();
+        v
+    };
+    assert_eq!(ports("hub-use1/cassandra"), [9142]);
+    assert_eq!(ports("hub-use1/email-smtp"), [25, 465, 587, 2465, 2587]);
+    let proofs = p["reachability"].as_array().unwrap();
+    assert_eq!(proofs.len(), 2, "{proofs:?}");
+    assert!(proofs.iter().all(|x| x["ok"] == true), "{proofs:?}");
+    let keyspaces = proofs.iter().find(|x| x["service"] == "cassandra").unwrap();
+    assert!(keyspaces.to_string().contains("on TCP 9142"), "{keyspaces}");
+}

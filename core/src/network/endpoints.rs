@@ -1,7 +1,10 @@
 //! The endpoint plan: per VPC, its interface endpoints (one ENI per AZ in
 //! the `endpoints` tier) and gateway endpoints (route-table entries), each
-//! interface endpoint with a security group admitting TCP 443 only from its
-//! planned consumers, and an endpoint policy.
+//! interface endpoint with a security group admitting the service's TCP
+//! ports (the catalog's: 443; 9142 for Keyspaces, as aws-cdk-lib's
+//! KEYSPACES; the SMTP ports for `email-smtp`, per SES's "Connecting to an
+//! Amazon SES SMTP endpoint") only from its planned consumers, and an
+//! endpoint policy.
 
 use super::workloads::Subject;
 use super::{Ctx, Ingress, SecurityGroupPlan};
@@ -75,8 +78,6 @@ impl EndpointPlan {
     }
 }
 
-pub const HTTPS: u16 = 443;
-
 /// The addresses an endpoint's security group admits from VPC `v`: the
 /// tier subnets of its workloads that need `service` in `region`, or the
 /// whole VPC when asked (`admit: vpcs`) or when it declares no workloads;
@@ -137,13 +138,20 @@ pub fn plan(cx: &Ctx<'_>, subjects: &[Subject], out: &mut Vec<Finding>) -> Vec<E
                 continue;
             }
             if service.kind == EndpointKind::Gateway && !g.share.is_empty() {
+                let hint = match service.interface_form() {
+                    Some(i) => format!(
+                        "list `{}` instead, its interface endpoint, which a hub can share; or list `{short}` in an endpoints entry of each VPC that needs it, without `share`",
+                        i.short
+                    ),
+                    None => "list it in an endpoints entry of each VPC that needs it, without `share`".to_owned(),
+                };
                 out.push(
                     Finding::at(
                         Rule::Lp034,
                         &sp,
                         format!("`{short}` is a gateway endpoint; it cannot serve other VPCs than `{}`", g.vpc),
                     )
-                    .hint("list it in an endpoints entry of each VPC that needs it, without `share`"),
+                    .hint(hint),
                 );
             }
             let shared_with: Vec<String> = g.share.iter().filter(|s| cx.vpcs.contains_key(*s)).cloned().collect();
@@ -156,10 +164,10 @@ pub fn plan(cx: &Ctx<'_>, subjects: &[Subject], out: &mut Vec<Finding>) -> Vec<E
                 if !shared_with.is_empty() && cx.topo.dns.as_ref().is_some_and(|d| d.mode == DnsMode::Resolver) {
                     consumers.extend(cx.on_premises.iter().copied());
                 }
-                security_group(
+                security_group_ports(
                     &format!("{}-{}", g.vpc, short),
                     &consumers,
-                    HTTPS,
+                    service.ports,
                     cx.quotas.security_group_inbound_rules,
                 )
             });
@@ -202,11 +210,23 @@ pub fn plan(cx: &Ctx<'_>, subjects: &[Subject], out: &mut Vec<Finding>) -> Vec<E
 /// A security group admitting `port` from exactly `consumers`, aggregated;
 /// past the inbound-rule quota the CIDRs go into a managed prefix list.
 pub fn security_group(name: &str, consumers: &[Ipv4Net], port: u16, rule_quota: u32) -> SecurityGroupPlan {
+    security_group_ports(name, consumers, &[port], rule_quota)
+}
+
+/// A security group admitting each of `ports` from exactly `consumers`
+/// (one rule per CIDR and port, as AWS counts them against the quota);
+/// past the inbound-rule quota the CIDRs go into a managed prefix list,
+/// one rule per port.
+pub fn security_group_ports(name: &str, consumers: &[Ipv4Net], ports: &[u16], rule_quota: u32) -> SecurityGroupPlan {
     let cidrs = aggregate(consumers);
-    if cidrs.len() > usize::try_from(rule_quota).unwrap_or(usize::MAX) {
+    let rules = cidrs.len().saturating_mul(ports.len());
+    if rules > usize::try_from(rule_quota).unwrap_or(usize::MAX) {
         let list = format!("{name}-consumers");
         return SecurityGroupPlan {
-            ingress: vec![Ingress { cidr: None, prefix_list: Some(list.clone()), port, protocol: "tcp".into() }],
+            ingress: ports
+                .iter()
+                .map(|&port| Ingress { cidr: None, prefix_list: Some(list.clone()), port, protocol: "tcp".into() })
+                .collect(),
             prefix_list: Some(super::PrefixListPlan {
                 name: list,
                 max_entries: u32::try_from(cidrs.len()).unwrap_or(u32::MAX),
@@ -217,7 +237,14 @@ pub fn security_group(name: &str, consumers: &[Ipv4Net], port: u16, rule_quota: 
     SecurityGroupPlan {
         ingress: cidrs
             .into_iter()
-            .map(|c| Ingress { cidr: Some(c), prefix_list: None, port, protocol: "tcp".into() })
+            .flat_map(|c| {
+                ports.iter().map(move |&port| Ingress {
+                    cidr: Some(c),
+                    prefix_list: None,
+                    port,
+                    protocol: "tcp".into(),
+                })
+            })
             .collect(),
         prefix_list: None,
     }

@@ -27,11 +27,11 @@
 //! `transit.segments.<a>.serves: [<b>]`: the hubs of `a` share endpoints with
 //! VPCs of `b`. Those hub ↔ VPC routes are exceptions, listed in the proof,
 //! and hold only for a hub that holds endpoints only (no `workload` tier), so
-//! what is open across the boundary is its endpoints' security groups: TCP 443
-//! from their consumers.
+//! what is open across the boundary is its endpoints' security groups: each
+//! service's ports (443; 9142 for Keyspaces) from their consumers.
 
 use super::Ctx;
-use super::endpoints::{EndpointPlan, HTTPS};
+use super::endpoints::EndpointPlan;
 use super::reachability::{LinkKind, Step};
 use super::routing::{RouteIndex, RouteVia, RoutingPlan, segment_pairs};
 use crate::diagnostic::{Finding, Rule};
@@ -170,7 +170,7 @@ impl<'a> Paths<'a> {
                 .is_some_and(|p| p.subnets.iter().all(|s| matches!(s.tier, Tier::Endpoints | Tier::Transit)));
             let what = format!("hub `{hub}` (segment `{a}`) serves segment `{b}`");
             return if endpoints_only {
-                Crossing::Excepted(format!("{what}: only its endpoints, TCP {HTTPS} from their consumers"))
+                Crossing::Excepted(format!("{what}: only its endpoints, on their services' ports from their consumers"))
             } else {
                 Crossing::HubNotEndpointsOnly(format!(
                     "{what}, but holds more than endpoints (tiers other than `endpoints` and `transit`), so the exception would open them too"
@@ -442,7 +442,11 @@ pub(crate) fn service_path<'a>(
             if let Some(mut path) = paths.both_ways(x, h) {
                 path.push(Step {
                     link: LinkKind::SecurityGroup,
-                    detail: format!("the security group of `{}` admits {admitted} (in `{x}`) on TCP {HTTPS}", e.id),
+                    detail: format!(
+                        "the security group of `{}` admits {admitted} (in `{x}`) on {}",
+                        e.id,
+                        super::reachability::tcp(crate::catalog::service(&e.service).map_or(&[443][..], |s| s.ports))
+                    ),
                 });
                 return Some(path);
             }

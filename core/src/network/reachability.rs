@@ -1,12 +1,12 @@
 //! The reachability proof: for every `workloads[].needs` entry, the path a
 //! request takes — the name resolves (zone, Profile or resolver rule) to the
 //! endpoint's ENIs, the route goes there and back, the endpoint's security
-//! group admits the workload's CIDR on 443 — read off the plans, never
+//! group admits the workload's CIDR on the service's ports — read off the plans, never
 //! re-derived. A failed proof is LP031 naming the first missing link.
 
 use super::Ctx;
 use super::dns::DnsPlan;
-use super::endpoints::{EndpointPlan, HTTPS};
+use super::endpoints::EndpointPlan;
 use super::iam::{IamPlan, RoleId, RolePlan};
 use super::routing::{RouteIndex, RouteVia, RoutingPlan, TransitGatewayPlan};
 use super::studio::StudioPlan;
@@ -802,23 +802,34 @@ fn list(nets: &[Ipv4Net]) -> String {
 }
 
 /// The endpoint's security group admits every subnet the workload runs in
-/// (its tier's, or the whole VPC) on 443.
+/// (its tier's, or the whole VPC) on each of the service's ports (the
+/// catalog's: 9142 for Keyspaces, not 443).
 fn admits(e: &EndpointPlan, sources: &[Ipv4Net]) -> Result<Step, Missing> {
     let Some(sg) = &e.security_group else {
         return Err(missing_no_hint(LinkKind::SecurityGroup, format!("`{}` has no security group", e.id)));
     };
-    let admitted = |cidr: Ipv4Net| {
-        sg.ingress.iter().any(|i| i.port == HTTPS && i.cidr.is_some_and(|c| c.contains(cidr)))
-            || sg.prefix_list.as_ref().is_some_and(|l| l.entries.iter().any(|c| c.contains(cidr)))
+    let ports = catalog::service(&e.service).map_or(&[443][..], |s| s.ports);
+    let in_list = |cidr: Ipv4Net| sg.prefix_list.as_ref().is_some_and(|l| l.entries.iter().any(|c| c.contains(cidr)));
+    let admitted = |cidr: Ipv4Net, port: u16| {
+        sg.ingress
+            .iter()
+            .filter(|i| i.port == port)
+            .any(|i| i.cidr.is_some_and(|c| c.contains(cidr)) || (i.prefix_list.is_some() && in_list(cidr)))
     };
-    match sources.iter().find(|c| !admitted(**c)) {
-        None => Ok(step(LinkKind::SecurityGroup, format!("`{}` admits {} on TCP 443", e.id, list(sources)))),
-        Some(cidr) => Err(missing(
+    let refused = sources.iter().find_map(|&c| ports.iter().find(|&&p| !admitted(c, p)).map(|&p| (c, p)));
+    match refused {
+        None => Ok(step(LinkKind::SecurityGroup, format!("`{}` admits {} on {}", e.id, list(sources), tcp(ports)))),
+        Some((cidr, port)) => Err(missing(
             LinkKind::SecurityGroup,
-            format!("the security group of `{}` does not admit {cidr} on 443", e.id),
+            format!("the security group of `{}` does not admit {cidr} on {port}", e.id),
             "list the service in the workload's `needs` (endpoint groups admit the subnets of the workloads that need them), or share the endpoint with the workload's VPC",
         )),
     }
+}
+
+/// `TCP 443`, `TCP 25, 465, 587`.
+pub(crate) fn tcp(ports: &[u16]) -> String {
+    format!("TCP {}", ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", "))
 }
 
 impl Proof {
@@ -870,5 +881,50 @@ fn steps_text(s: &mut String, indent: &str, path: &[Step], reason: Option<&Step>
     }
     if let Some(r) = reason {
         let _ = writeln!(s, "{indent}missing link: {}: {}", r.link, r.detail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::endpoints::security_group_ports;
+
+    fn endpoint(service: &str, ports: &[u16], consumer: Ipv4Net) -> EndpointPlan {
+        EndpointPlan {
+            id: format!("hub/{service}"),
+            vpc: "hub".into(),
+            account: "net".into(),
+            region: "us-east-1".into(),
+            service: service.into(),
+            service_name: format!("com.amazonaws.us-east-1.{service}"),
+            kind: EndpointKind::Interface,
+            private_dns: false,
+            subnets: Vec::new(),
+            route_table_tiers: Vec::new(),
+            security_group: Some(security_group_ports("sg", &[consumer], ports, 60)),
+            policy: crate::policy::PolicyDocument::default(),
+            shared_with: Vec::new(),
+            id_parameter: None,
+        }
+    }
+
+    #[test]
+    fn the_security_group_link_checks_the_services_ports() {
+        let app: Ipv4Net = "10.1.0.0/24".parse().unwrap();
+        // Keyspaces listens on 9142 (CDK's KEYSPACES): a group open on 443 only refuses
+        let on_443 = endpoint("cassandra", &[443], app);
+        let refused = admits(&on_443, &[app]).err().map(|m| m.step.detail);
+        assert_eq!(
+            refused.as_deref(),
+            Some("the security group of `hub/cassandra` does not admit 10.1.0.0/24 on 9142")
+        );
+        let ok = admits(&endpoint("cassandra", &[9142], app), &[app]).map(|s| s.detail).ok();
+        assert_eq!(ok.as_deref(), Some("`hub/cassandra` admits 10.1.0.0/24 on TCP 9142"));
+        // every SMTP port, through a prefix list past the rule quota too
+        let mut smtp = endpoint("email-smtp", &[25, 465, 587, 2465, 2587], app);
+        smtp.security_group = Some(security_group_ports("sg", &[app], &[25, 465, 587, 2465, 2587], 1));
+        assert!(admits(&smtp, &[app]).is_ok());
+        smtp.security_group = Some(security_group_ports("sg", &[app], &[587], 1));
+        assert!(admits(&smtp, &[app]).is_err());
     }
 }
