@@ -199,6 +199,8 @@ def main():
             host = boto.host(hit[0], hit[1], fips, (mapped or {}).get("params"))
             if host:
                 zones = [(host, True, False, None)]
+                if short in over["unverified"]["entries"] and names is None:
+                    problems.append("%s: botocore gives its host %s; drop it from `unverified`" % (short, host))
         if names is not None:
             zones = [(z["name"], z["apex"], z["wildcard"], z.get("onlyIn")) for z in names["zones"]]
             if "regionsOf" in names:
