@@ -92,6 +92,27 @@ test('-c topology=PATH synthesizes another topology file', () => {
   assert.ok(!types2.includes('AWS::SageMaker::NotebookInstance') && types2.includes('AWS::Lambda::Function'), types2.join(' '));
 });
 
+test("the Bedrock app builds the seed's workloads in the us-east-1 hub when the topology puts them there", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'linkplan-topology-'));
+  const file = join(dir, 'hub-workloads.yaml');
+  const text = readFileSync(join(example, 'topology.yaml'), 'utf8')
+    .replace('    share: [app-apse1]\n', '    share: [app-apse1]\n  - vpc: app-use1\n    services: [sagemaker.api, sagemaker.runtime]\n')
+    .replace(
+      'bedrock:\n',
+      '  - { name: app-notebook-use1, vpc: app-use1, kind: notebook, needs: [sts@us-east-1, lambda@us-east-1] }\n' +
+        '  - { name: app-function-use1, vpc: app-use1, kind: lambda, needs: [sts@us-east-1, lambda@us-east-1] }\nbedrock:\n',
+    );
+  writeFileSync(file, text);
+  const r = synth(['-c', `topology=${file}`]);
+  assert.equal(r.status, 0, r.stderr);
+  const hub = JSON.parse(readFileSync(join(r.out, 'bedrock-privatelink-app-us-east-1-network.template.json'), 'utf8'));
+  const resources = Object.values(hub.Resources);
+  const notebook = resources.find((x) => x.Type === 'AWS::SageMaker::NotebookInstance');
+  assert.equal(notebook?.Properties.InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion, '2');
+  assert.ok(resources.some((x) => x.Type === 'AWS::SageMaker::NotebookInstanceLifecycleConfig'));
+  assert.ok(resources.some((x) => x.Type === 'AWS::Lambda::Function' && x.Properties.Environment?.Variables?.INVOKER_ROLE_ARN));
+});
+
 test('the Bedrock app synthesizes a topology without a bedrock section (the bank layout)', () => {
   const r = synth(['-c', `topology=${join(root, 'core/tests/rules/LP070-ok-bank-layout-isolated.yaml')}`]);
   assert.equal(r.status, 0, r.stderr);

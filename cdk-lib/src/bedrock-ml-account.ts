@@ -3,8 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { SpokeWorkloads } from './app-spoke-vpc';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
+import { addBedrockClients } from './private/bedrock-clients';
 import { PlanIndex } from './private/plan-index';
 import { iamDocument, iamPolicy } from './private/policy';
 import { acknowledgeVpcFunction, functionLogGroup, libraryFunction, logStatement, vpcEniStatement } from './private/vpc-function';
@@ -20,6 +22,12 @@ export interface BedrockMlAccountProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Client workloads of the function to run in the ML VPC itself (the ML
+   * account must be one of `bedrock.invokers`).
+   * @default - none
+   */
+  readonly workloads?: SpokeWorkloads;
 }
 
 /**
@@ -99,5 +107,6 @@ export class BedrockMlAccount extends Construct {
       functionName: this.function.ref,
       principal: this.invokerRole.attrArn,
     });
+    addBedrockClients(new Construct(this, 'Workloads'), props.topology, this.vpc, props.workloads);
   }
 }

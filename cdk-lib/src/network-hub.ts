@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
+import type { SpokeWorkloads } from './app-spoke-vpc';
 import { PlannedHostedZone } from './hosted-zone';
 import { StackRole } from './plan';
 import { PlannedEndpoints } from './planned-endpoints';
 import { PlannedVpc } from './planned-vpc';
+import { addBedrockClients } from './private/bedrock-clients';
 import { constructId, stableId, vpcConstructId } from './private/plan-index';
 import { plannedStack } from './private/sites';
 import { PlannedProfile } from './profile';
@@ -21,6 +23,13 @@ export interface NetworkHubProps {
   readonly account: string;
   /** The region. */
   readonly region: string;
+  /**
+   * Client workloads of the Bedrock function to run in hub VPCs of this
+   * account and region, by VPC name (the seed's notebook and function in its
+   * us-east-1 application VPC, which is a hub).
+   * @default - none
+   */
+  readonly workloads?: Record<string, SpokeWorkloads>;
 }
 
 /**
@@ -51,7 +60,7 @@ export class NetworkHub extends Construct {
     for (const tgw of plan.routing.transitGateways.filter(here)) {
       new PlannedTransitGateway(this, constructId('Tgw', tgw.id), { topology, transitGatewayId: tgw.id });
     }
-    this.hubVpcs(topology, stack);
+    this.hubVpcs(topology, stack, props.workloads ?? {});
     for (const zone of plan.dns.hostedZones.filter(here)) {
       new PlannedHostedZone(this, constructId('Zone', stableId(plan, zone.id)), {
         topology,
@@ -90,7 +99,12 @@ export class NetworkHub extends Construct {
   }
 
   /** The hub VPCs: the VPC, its endpoints and its connections. */
-  private hubVpcs(topology: Topology, stack: string): void {
+  private hubVpcs(topology: Topology, stack: string, workloads: Record<string, SpokeWorkloads>): void {
+    for (const vpcName of Object.keys(workloads)) {
+      if (topology.plan.vpcs[vpcName]?.stack !== stack) {
+        throw new Error(`${this.node.path}: workloads are given for '${vpcName}', which is not a hub VPC of this stack (${stack})`);
+      }
+    }
     for (const [vpcName, v] of Object.entries(topology.plan.vpcs)) {
       if (v.stack !== stack) continue;
       // under the name it was created with: a rename (`was:`) moves no logical ID
@@ -99,6 +113,7 @@ export class NetworkHub extends Construct {
       this.vpcs[vpcName] = vpc;
       this.endpoints[vpcName] = new PlannedEndpoints(this, `${id}-Endpoints`, { topology, vpc });
       new VpcConnections(this, `${id}-Connections`, { topology, vpc });
+      if (workloads[vpcName]) addBedrockClients(new Construct(this, `${id}-Workloads`), topology, vpc, workloads[vpcName]);
     }
   }
 }

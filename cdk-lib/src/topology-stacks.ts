@@ -20,7 +20,8 @@ const MAX_RESOURCES_PER_STACK = 500;
 /** Props of `TopologyStacks`. */
 export interface TopologyStacksProps {
   /**
-   * Workloads to run in spoke VPCs, by VPC name.
+   * Client workloads of the Bedrock function, by VPC name: in a spoke, a hub
+   * or the ML VPC, wherever the plan proves their path (see `SpokeWorkloads`).
    * @default - none
    */
   readonly workloads?: Record<string, SpokeWorkloads>;
@@ -105,18 +106,12 @@ export class TopologyStacks extends Construct {
     return lines.join('\n');
   }
 
-  /** Workloads run in application (spoke) VPCs of the topology. */
+  /** Workloads run in VPCs of the topology; what each needs is checked where it is built. */
   private checkWorkloads(workloads: Record<string, SpokeWorkloads>): void {
     const plan = this.topology.plan;
-    const index = PlanIndex.of(plan);
     for (const vpc of Object.keys(workloads)) {
       if (!plan.vpcs[vpc]) {
         throw new Error(`${this.node.path}: workloads are given for VPC '${vpc}', which is not in topology '${this.topology.name}'`);
-      }
-      const role = index.stack(plan.vpcs[vpc].stack).role;
-      if (role !== StackRole.SPOKE) {
-        const what = role === StackRole.ML ? 'Bedrock ML' : 'hub';
-        throw new Error(`${this.node.path}: workloads run in application (spoke) VPCs; '${vpc}' is a ${what} VPC`);
       }
     }
   }
@@ -132,11 +127,13 @@ export class TopologyStacks extends Construct {
     });
     const vpcs: Record<string, PlannedVpc> = {};
     switch (planned.role) {
-      case StackRole.NETWORK:
-        Object.assign(vpcs, new NetworkHub(stack, 'Hub', { topology, account: planned.account, region: planned.region }).vpcs);
+      case StackRole.NETWORK: {
+        const workloads = workloadsOf(props.workloads, planned.vpcs);
+        Object.assign(vpcs, new NetworkHub(stack, 'Hub', { topology, account: planned.account, region: planned.region, workloads }).vpcs);
         break;
+      }
       case StackRole.ML: {
-        const ml = new BedrockMlAccount(stack, 'Ml', { topology });
+        const ml = new BedrockMlAccount(stack, 'Ml', { topology, workloads: props.workloads?.[topology.plan.iam.bedrock?.vpc ?? ''] });
         vpcs[ml.vpc.vpcName] = ml.vpc;
         break;
       }
@@ -206,6 +203,11 @@ export class TopologyStacks extends Construct {
     }
     return producers;
   }
+}
+
+/** The workloads of these VPCs, if any are asked for. */
+function workloadsOf(all: Record<string, SpokeWorkloads> | undefined, vpcs: readonly string[] | undefined): Record<string, SpokeWorkloads> {
+  return Object.fromEntries((vpcs ?? []).filter((v) => all?.[v]).map((v) => [v, all![v]]));
 }
 
 /** A stack over CloudFormation's resource quota is refused at synth, naming it. */

@@ -240,9 +240,10 @@ test('workloads are refused where the plan does not prove their path, or for unk
     () => buildApp(bedrock, { workloads: { nope: { function: true } } }),
     /workloads are given for VPC 'nope', which is not in topology/,
   );
+  // a hub may run them (bedrock-clients.test.mjs), but the example's hub has no workload whose path is proven
   assert.throws(
     () => buildApp(bedrock, { workloads: { 'app-use1': { function: true } } }),
-    /workloads run in application \(spoke\) VPCs; 'app-use1' is a hub VPC/,
+    /no workload of 'app-use1' is proven to reach sts in us-east-1; add `needs: \[sts@us-east-1\]`/,
   );
   // the Singapore workloads no longer need Lambda in us-east-1: the client function would not reach it
   const text = readFileSync(join(root, 'examples/bedrock-privatelink/topology.yaml'), 'utf8').replaceAll(

@@ -19,20 +19,18 @@ if (!process.env.LINKPLAN_QUIET) {
 }
 
 /**
- * The seed's client workloads, from the topology: in each application
- * (spoke) VPC, a notebook for a `kind: notebook` workload and a function for
- * a `kind: lambda` one, when it calls the Bedrock function (needs Lambda in
- * the function's region). Nothing here names a VPC, so `-c topology=PATH`
- * takes any topology.
+ * The seed's client workloads, from the topology: in each VPC the plan puts
+ * them in (a spoke, a hub or the ML VPC), a notebook for a `kind: notebook`
+ * workload and a function for a `kind: lambda` one, when it calls the
+ * Bedrock function (needs Lambda in the function's region). Nothing here
+ * names a VPC, so `-c topology=PATH` takes any topology.
  */
 function clientWorkloads(plan) {
   const bedrock = plan.iam.bedrock;
   if (!bedrock) return {};
-  const role = new Map(plan.stacks.map((s) => [s.name, s.role]));
   const out = {};
   for (const w of plan.workloads) {
-    const spoke = role.get(plan.vpcs[w.vpc].stack) === 'spoke';
-    if (!spoke || !w.needs.includes(`lambda@${bedrock.region}`)) continue;
+    if (!w.needs.includes(`lambda@${bedrock.region}`)) continue;
     const built = (out[w.vpc] ??= {});
     if (w.kind === 'notebook') built.notebook = true;
     if (w.kind === 'lambda') built.function = true;
