@@ -52,6 +52,7 @@ export function clientNotebook(facts: ClientNotebookFacts): string {
     ),
     code(
       [
+        'import codecs',
         'import json',
         'import boto3',
         '',
@@ -87,9 +88,11 @@ export function clientNotebook(facts: ClientNotebookFacts): string {
         '        FunctionName=function_name,',
         '        Payload=json.dumps(payload)',
         '    )',
+        "    # a character may be split across chunks: decode the stream, not each chunk",
+        "    decoder = codecs.getincrementaldecoder('utf-8')()",
         "    for event in response['EventStream']:",
         "        if 'PayloadChunk' in event:",
-        "            chunk = event['PayloadChunk']['Payload'].decode('utf-8')",
+        "            chunk = decoder.decode(event['PayloadChunk']['Payload'])",
         "            print(chunk, end='', flush=True)",
         "        elif 'InvokeComplete' in event:",
         "            if 'ErrorCode' in event['InvokeComplete']:",
