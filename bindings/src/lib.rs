@@ -205,22 +205,22 @@ pub struct PlanResult {
 }
 
 /// Checks a topology; returns every finding. Throws on an unknown option.
-#[napi]
+#[napi(ts_args_type = "text: string, options?: PlanOptions")]
 #[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
 pub fn validate(
     text: String,
-    #[napi(ts_arg_type = "PlanOptions")] options: Option<serde_json::Value>,
+    options: Option<serde_json::Value>,
 ) -> napi::Result<PlanResult> {
     Ok(guarded(&text, &options_of(options)?, false))
 }
 
 /// Checks a topology and returns its plan when it is valid. Throws on an
 /// unknown option.
-#[napi]
+#[napi(ts_args_type = "text: string, options?: PlanOptions")]
 #[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
 pub fn plan(
     text: String,
-    #[napi(ts_arg_type = "PlanOptions")] options: Option<serde_json::Value>,
+    options: Option<serde_json::Value>,
 ) -> napi::Result<PlanResult> {
     fits_in_js(guarded(&text, &options_of(options)?, true), MAX_JS_STRING)
 }
@@ -238,7 +238,12 @@ struct GivenOptions {
 
 const OPTION_KEYS: &str = "fileName, lock, lockFileName";
 
-fn options_of(value: Option<serde_json::Value>) -> napi::Result<PlanOptions> {
+/// The options object of `validate` and `plan`, checked (public for the
+/// `binding` fuzz target of core/fuzz, which calls it without Node). The
+/// TypeScript type of `options` is given by `ts_args_type` on `validate` and
+/// `plan`, not on the parameter: under the bindings' `noop` feature a
+/// `#[napi]` on a parameter is left in place and does not compile.
+pub fn options_of(value: Option<serde_json::Value>) -> napi::Result<PlanOptions> {
     let Some(value) = value.filter(|v| !v.is_null()) else { return Ok(PlanOptions::default()) };
     let given: GivenOptions = serde_json::from_value(value).map_err(|e| {
         napi::Error::new(napi::Status::InvalidArg, format!("invalid options: {e}; the options are {OPTION_KEYS}"))

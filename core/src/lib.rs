@@ -12,6 +12,8 @@ pub mod access;
 pub mod catalog;
 pub mod cidr;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod lock;
 pub mod names;
 pub mod network;
