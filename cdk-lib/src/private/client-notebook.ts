@@ -88,7 +88,7 @@ export function clientNotebook(facts: ClientNotebookFacts): string {
         '        FunctionName=function_name,',
         '        Payload=json.dumps(payload)',
         '    )',
-        "    # a character may be split across chunks: decode the stream, not each chunk",
+        '    # a character may be split across chunks: decode the stream, not each chunk',
         "    decoder = codecs.getincrementaldecoder('utf-8')()",
         "    for event in response['EventStream']:",
         "        if 'PayloadChunk' in event:",
