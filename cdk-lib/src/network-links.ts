@@ -7,6 +7,7 @@ import { constructId, stableId, PlanIndex } from './private/plan-index';
 import { plannedStack } from './private/sites';
 import type { Topology } from './topology';
 import { PlannedTgwPeering } from './tgw-peering';
+import { routeAccepter } from './private/vpc-peering';
 import { PlannedTgwRouteTable } from './tgw-route-table';
 
 /** Props of `NetworkLinks`. */
@@ -35,8 +36,12 @@ export class NetworkLinks extends Construct {
     const plan = topology.plan;
     const index = PlanIndex.of(plan);
     const tgws = plan.routing.transitGateways.filter((t) => t.linksStack === stack);
-    if (tgws.length === 0 && !plan.dns.hostedZones.some((z) => this.associatesElsewhere(topology, z, stack))) return;
+    const peerings = plan.routing.vpcPeerings.filter((p) => p.routesStack === stack);
+    if (tgws.length === 0 && peerings.length === 0 && !plan.dns.hostedZones.some((z) => this.associatesElsewhere(topology, z, stack)))
+      return;
     const exchange = Exchange.of(this, topology, stack);
+    // the accepter's routes of the VPC peerings its account accepts in this region
+    for (const p of peerings) routeAccepter(this, topology, exchange, p);
 
     // attachment IDs by the plan's names for them: VPCs and peerings
     const attachments: Record<string, string> = {};

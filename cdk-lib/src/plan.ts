@@ -660,15 +660,62 @@ export interface StaticRoute {
    */
   readonly peering: string;
 }
+/**
+ * A VPC peering connection, built by the requester's stack
+ * (`AWS::EC2::VPCPeeringConnection`), which reads the accepter's VPC ID and
+ * so deploys after the accepter's stack. Across accounts the accepter's
+ * stack creates the peer role the connection is accepted with; in one
+ * account it is accepted without one ("AWS::EC2::VPCPeeringConnection",
+ * <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcpeeringconnection.html>).
+ * The accepter's routes need the connection's ID, so the `links` stack of
+ * the accepter's account and region adds them, last.
+ */
 export interface VpcPeeringPlan {
   readonly accepter: string;
+  /**
+   * The accepter's account ID and region (`PeerOwnerId`, `PeerRegion`).
+   */
+  readonly accepterAccountId: string;
+  readonly accepterRegion: string;
+  /**
+   * The SSM parameters the accepter's stack publishes its route tables'
+   * IDs under, by tier, for the routes the `links` stack adds.
+   */
+  readonly accepterRouteTables: {
+    [k: string]: string;
+  };
   readonly crossAccount: boolean;
   readonly crossRegion: boolean;
   /**
-   * `pcx/<vpc>/<vpc>`.
+   * `pcx/<requester>/<accepter>`.
    */
   readonly id: string;
+  /**
+   * The SSM parameter the requester's stack publishes its ID under.
+   */
+  readonly idParameter: string;
+  readonly peerRole?: StackRolePlan;
   readonly requester: string;
+  readonly routesStack: string;
+  /**
+   * The stack that requests the connection (the requester VPC's) and
+   * the one that adds the accepter's routes (`links` of its account and
+   * region).
+   */
+  readonly stack: string;
+  /**
+   * Its `Name` tag.
+   */
+  readonly tagName: string;
+}
+/**
+ * A role a stack creates for other accounts' stacks.
+ */
+export interface StackRolePlan {
+  readonly arn: string;
+  readonly name: string;
+  readonly permissions: PolicyDocument;
+  readonly trust: PolicyDocument;
 }
 export interface VpcRoutePlan {
   /**
@@ -704,15 +751,6 @@ export interface StackPlan {
    */
   readonly vpcs?: string[];
   readonly zoneAssociatorRole?: StackRolePlan;
-}
-/**
- * A role a stack creates for other accounts' stacks.
- */
-export interface StackRolePlan {
-  readonly arn: string;
-  readonly name: string;
-  readonly permissions: PolicyDocument;
-  readonly trust: PolicyDocument;
 }
 export interface StudioPlan {
   readonly domains: DomainPlan[];

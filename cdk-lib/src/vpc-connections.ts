@@ -9,6 +9,7 @@ import type { PlannedVpc } from './planned-vpc';
 import { Exchange } from './private/exchange';
 import { constructId, stableId, PlanIndex } from './private/plan-index';
 import { iamPolicy } from './private/policy';
+import { acceptPeering, requestPeering } from './private/vpc-peering';
 import type { Topology } from './topology';
 
 /** Props of `VpcConnections`. */
@@ -53,10 +54,31 @@ export class VpcConnections extends Construct {
       exchange.publish(attachment.idParameter, attachmentResource.ref);
     }
 
+    // VPC peerings: this VPC requests some (and routes them here) and accepts others
+    // (its routes to those are added by its links stack, once the connection exists)
+    const connections: Record<string, string> = {};
+    const published = new Set<string>();
+    for (const p of plan.routing.vpcPeerings) {
+      if (p.requester === name) connections[p.id] = requestPeering(this, topology, exchange, vpc, p);
+      if (p.accepter === name) acceptPeering(this, topology, exchange, vpc, p, published);
+    }
+
     for (const r of plan.routing.vpcRoutes.filter((x) => x.vpc === name)) {
-      if (r.via !== RouteVia.TRANSIT_GATEWAY || !attachmentResource) {
+      if (r.via === RouteVia.VPC_PEERING) {
+        const connection = connections[r.target];
+        if (!connection) continue; // the accepter's side: NetworkLinks
+        for (const tier of vpc.tiers) {
+          new ec2.CfnRoute(this, `Route-${tier}-${r.destination}`, {
+            routeTableId: vpc.routeTableId(tier),
+            destinationCidrBlock: r.destination,
+            vpcPeeringConnectionId: connection,
+          });
+        }
+        continue;
+      }
+      if (!attachmentResource) {
         throw new Error(
-          `${this.node.path}: route to ${r.destination} goes by ${r.via} '${r.target}', which this library does not build yet (only transit gateway routes)`,
+          `${this.node.path}: route to ${r.destination} goes by transit gateway, but the VPC is not attached; this is a Linkplan bug, please report it`,
         );
       }
       for (const tier of vpc.tiers) {

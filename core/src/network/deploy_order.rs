@@ -6,12 +6,14 @@
 //! it holds; a PrivateLink consumer's stack the service name its producer's
 //! stack publishes; the Studio portal's stack its execute-api endpoint, and
 //! each LOB domain's stack the portal role and the endpoints its URL role
-//! names. `links` stacks only read, after everything else, and are left out.
+//! names; a VPC peering's requester's stack the accepter's VPC ID. `links`
+//! stacks only read, after everything else, and are left out.
 //!
-//! Only a PrivateLink consumer, a Studio domain or a Profile holding the
-//! zones of another region's hub can close a cycle (the network stacks read
-//! nothing of the VPCs' stacks), so the finding points at the consumer, the
-//! domain or the hub's `share` whose read does.
+//! Only a PrivateLink consumer, a Studio domain, a Profile holding the
+//! zones of another region's hub or a VPC peering's requester can close a
+//! cycle (the network stacks read nothing else of the VPCs' stacks), so the
+//! finding points at the consumer, the domain, the hub's `share` or the
+//! requester's place in `transit.attach` whose read does.
 
 use super::Ctx;
 use super::dns::DnsPlan;
@@ -29,6 +31,9 @@ const PRIVATELINK_HINT: &str = "the plan builds one stack per account, region an
      in a stack of your own";
 const ZONE_HINT: &str = "a hub's zones reach the Profiles of other regions from its own region's stack: serve the VPCs \
      of these regions from the hubs of one of them, or put the hubs of the two regions in two accounts";
+const PEERING_HINT: &str = "a VPC peering is requested by one VPC's stack, which reads the other's VPC ID: attach these \
+     VPCs so that the stacks of two accounts and regions are not both requester and accepter of each other (the plan \
+     makes a hub the accepter), or use `transit.mode: transit-gateway`";
 const STUDIO_HINT: &str = "the plan builds one stack per account, region and role: put the Studio portal's VPC, or \
      this domain's, in an account of its own";
 
@@ -125,6 +130,18 @@ fn reads(cx: &Ctx<'_>, i: &Inputs<'_>) -> Vec<Read> {
     for a in &i.routing.attachments {
         let to = tgw_stack.get(a.transit_gateway.as_str()).map(|s| (*s).to_owned());
         read(stack_of(&a.vpc), to, format!("the ID of {}", a.transit_gateway), None);
+    }
+    // a peering's requester reads the accepter's VPC ID (the accepter's routes
+    // are added by a `links` stack, which only reads)
+    for p in &i.routing.vpc_peerings {
+        let at = cx.topo.transit.as_ref().and_then(|t| t.attach.iter().position(|v| *v == p.requester));
+        let at = at.map(|n| (Pointer::root().key("transit").key("attach").index(n), PEERING_HINT));
+        read(
+            Some(p.stack.clone()),
+            stack_of(&p.accepter),
+            format!("the VPC ID of `{}` (for {})", p.accepter, p.id),
+            at,
+        );
     }
     let zones: BTreeMap<&str, &super::dns::HostedZonePlan> =
         i.dns.hosted_zones.iter().map(|z| (z.id.as_str(), z)).collect();

@@ -13,9 +13,11 @@
 //! would route to each other, with routes both ways.
 
 use super::Ctx;
-use super::stacks::{StackRole, parameter, stack_name};
+use super::stacks::{StackRole, StackRolePlan, parameter, stack_name};
 use crate::cidr::Ipv4Net;
 use crate::cidr::aggregate::aggregate;
+use crate::names::IAM_ROLE;
+use crate::policy::{Condition, PolicyDocument, Principal, Statement};
 use crate::spec::{Tier, TransitMode};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -129,15 +131,42 @@ impl TgwPeeringPlan {
     }
 }
 
+/// A VPC peering connection, built by the requester's stack
+/// (`AWS::EC2::VPCPeeringConnection`), which reads the accepter's VPC ID and
+/// so deploys after the accepter's stack. Across accounts the accepter's
+/// stack creates the peer role the connection is accepted with; in one
+/// account it is accepted without one ("AWS::EC2::VPCPeeringConnection",
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcpeeringconnection.html>).
+/// The accepter's routes need the connection's ID, so the `links` stack of
+/// the accepter's account and region adds them, last.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VpcPeeringPlan {
-    /// `pcx/<vpc>/<vpc>`.
+    /// `pcx/<requester>/<accepter>`.
     pub id: String,
     pub requester: String,
     pub accepter: String,
     pub cross_account: bool,
     pub cross_region: bool,
+    /// The accepter's account ID and region (`PeerOwnerId`, `PeerRegion`).
+    pub accepter_account_id: String,
+    pub accepter_region: String,
+    /// The stack that requests the connection (the requester VPC's) and
+    /// the one that adds the accepter's routes (`links` of its account and
+    /// region).
+    pub stack: String,
+    pub routes_stack: String,
+    /// The role the requester accepts the connection with, in the
+    /// accepter's account (across accounts only; `PeerRoleArn`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer_role: Option<StackRolePlan>,
+    /// Its `Name` tag.
+    pub tag_name: String,
+    /// The SSM parameter the requester's stack publishes its ID under.
+    pub id_parameter: String,
+    /// The SSM parameters the accepter's stack publishes its route tables'
+    /// IDs under, by tier, for the routes the `links` stack adds.
+    pub accepter_route_tables: BTreeMap<String, String>,
 }
 
 impl VpcPeeringPlan {
@@ -412,6 +441,7 @@ fn without(blocks: &[Ipv4Net], own: Ipv4Net) -> Vec<Ipv4Net> {
 
 fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
     let reaches = |x: &str, y: &str| t.table_of.get(x).and_then(|tx| t.reaches.get(tx)).is_some_and(|r| r.contains(y));
+    let hubs = cx.topo.hub_consumers();
     let attached: Vec<&String> = t.table_of.keys().collect();
     for (i, a) in attached.iter().enumerate() {
         for b in attached.iter().skip(i + 1) {
@@ -419,20 +449,95 @@ fn peerings(cx: &Ctx<'_>, t: &Tables, plan: &mut RoutingPlan) {
                 continue;
             }
             let (Some(pa), Some(pb)) = (cx.vpc(a), cx.vpc(b)) else { continue };
+            // the requester's stack reads the accepter's, so the direction
+            // must never let two stacks read each other: a hub accepts (its
+            // consumers' stacks read it, as they read its Profile and zones;
+            // hubs never peer with each other), and between other VPCs the
+            // one of the later stack (by name) requests
+            let hub = |v: &str| hubs.contains_key(v);
+            let a_requests = match (hub(a), hub(b)) {
+                (true, false) => false,
+                (false, true) => true,
+                _ => (&pa.stack, a.as_str()) >= (&pb.stack, b.as_str()),
+            };
+            let (a, b, pa, pb) = if a_requests { (*a, *b, pa, pb) } else { (*b, *a, pb, pa) };
             let id = VpcPeeringPlan::id_of(a, b);
+            let cross_account = pa.account_id != pb.account_id;
+            let accepter_route_tables = pb
+                .subnets
+                .iter()
+                .map(|s| s.tier.as_str().to_owned())
+                .collect::<BTreeSet<String>>()
+                .into_iter()
+                .map(|tier| {
+                    let at = parameter(cx.topo, &["vpc", b, "route-table", &tier, "id"]);
+                    (tier, at)
+                })
+                .collect();
             plan.vpc_peerings.push(VpcPeeringPlan {
                 id: id.clone(),
-                requester: (*a).clone(),
-                accepter: (*b).clone(),
-                cross_account: pa.account != pb.account,
+                requester: a.clone(),
+                accepter: b.clone(),
+                cross_account,
                 cross_region: pa.region != pb.region,
+                accepter_account_id: pb.account_id.clone(),
+                accepter_region: pb.region.clone(),
+                stack: pa.stack.clone(),
+                routes_stack: stack_name(cx.topo, &pb.account, &pb.region, StackRole::Links),
+                peer_role: cross_account.then(|| peer_role(cx, a, b)),
+                tag_name: format!("{}-{a}-{b}", cx.topo.name),
+                id_parameter: parameter(cx.topo, &[&id, "id"]),
+                accepter_route_tables,
             });
             let via = RouteVia::VpcPeering;
-            plan.vpc_routes.push(VpcRoutePlan { vpc: (*a).clone(), destination: pb.cidr, via, target: id.clone() });
-            plan.vpc_routes.push(VpcRoutePlan { vpc: (*b).clone(), destination: pa.cidr, via, target: id });
+            plan.vpc_routes.push(VpcRoutePlan { vpc: a.clone(), destination: pb.cidr, via, target: id.clone() });
+            plan.vpc_routes.push(VpcRoutePlan { vpc: b.clone(), destination: pa.cidr, via, target: id });
         }
     }
+    plan.vpc_peerings.sort_by(|x, y| x.id.cmp(&y.id));
     plan.vpc_routes.sort_by(|x, y| (&x.vpc, x.destination).cmp(&(&y.vpc, y.destination)));
+}
+
+/// The accepter's peer role: the requester's account (in the topology's
+/// organization, when it names one) may assume it, to accept peering
+/// connections into the accepter's account and region only ("Peer with a
+/// VPC in another AWS account",
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/peer-with-vpc-in-another-account.html>).
+fn peer_role(cx: &Ctx<'_>, requester: &str, accepter: &str) -> StackRolePlan {
+    let (Some(pa), Some(pb)) = (cx.vpc(requester), cx.vpc(accepter)) else {
+        return StackRolePlan {
+            name: String::new(),
+            arn: String::new(),
+            trust: PolicyDocument::new(Vec::new()),
+            permissions: PolicyDocument::new(Vec::new()),
+        };
+    };
+    let name = IAM_ROLE.name(&[&cx.topo.name, "peer", accepter, requester]);
+    let mut trust = Statement::assume_role(Principal::aws(vec![format!("arn:aws:iam::{}:root", pa.account_id)]));
+    if let Some(org) = &cx.topo.organization {
+        trust = trust.when("StringEquals", "aws:PrincipalOrgID", vec![org.id.clone()]);
+    }
+    let mut accept = Statement::allow(
+        "AcceptPeeringsFromTheRequesterOnly",
+        &["ec2:AcceptVpcPeeringConnection"],
+        vec![
+            format!("arn:aws:ec2:{}:{}:vpc-peering-connection/*", pb.region, pb.account_id),
+            format!("arn:aws:ec2:{}:{}:vpc/*", pb.region, pb.account_id),
+        ],
+    );
+    // the connection must come from the requester's account ("Actions,
+    // resources, and condition keys for Amazon EC2": ec2:RequesterVpc)
+    accept.conditions.push(Condition {
+        operator: "ArnLike".into(),
+        key: "ec2:RequesterVpc".into(),
+        values: vec![format!("arn:aws:ec2:{}:{}:vpc/*", pa.region, pa.account_id)],
+    });
+    StackRolePlan {
+        arn: format!("arn:aws:iam::{}:role/{name}", pb.account_id),
+        name,
+        trust: PolicyDocument::new(vec![trust]),
+        permissions: PolicyDocument::new(vec![accept]),
+    }
 }
 
 impl RoutingPlan {

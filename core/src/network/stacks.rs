@@ -190,6 +190,12 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, routing: &Routing
         add(&t.account, &t.region, StackRole::Network);
         add(&t.account, &t.region, StackRole::Links);
     }
+    // the accepter's routes over a VPC peering wait for the connection
+    for p in &routing.vpc_peerings {
+        if let Some(v) = vpcs.get(&p.accepter) {
+            add(&v.account, &v.region, StackRole::Links);
+        }
+    }
     for p in &dns.profiles {
         add(&p.account, &p.region, StackRole::Network);
     }
