@@ -46,6 +46,12 @@ fn show_gives_one_service_for_a_region() {
         serde_json::from_slice(&plan(&["catalog", "show", "s3", "--format", "json"]).stdout).unwrap();
     assert_eq!(json["kind"], "gateway");
     assert_eq!(json["serviceName"], "com.amazonaws.{r}.s3");
+    // Keyspaces listens on 9142; S3's interface form answers the global name in us-east-1 only
+    let out = stdout(&plan(&["catalog", "show", "cassandra"]));
+    assert!(out.contains("  ports         TCP 9142\n"), "{out}");
+    let s3 = |region: &str| stdout(&plan(&["catalog", "show", "s3-interface", "--region", region]));
+    assert!(s3("us-east-1").contains("s3.amazonaws.com (us-east-1 only)"));
+    assert!(!s3("eu-west-1").contains("s3.amazonaws.com"), "{}", s3("eu-west-1"));
 }
 
 #[test]

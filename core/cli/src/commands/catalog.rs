@@ -110,20 +110,33 @@ struct View {
     kind: EndpointKind,
     /// The names the endpoint answers with private DNS on.
     names: Vec<Name>,
-    /// The regions that offer it; absent: every commercial region.
+    /// The TCP ports its endpoint listens on, which its security group opens.
+    ports: Vec<u16>,
+    /// The short name of its FIPS endpoint, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fips: Option<&'static str>,
+    /// The regions that offer it; absent: every commercial region, or not
+    /// known (`regionsKnown: false`).
     #[serde(skip_serializing_if = "Option::is_none")]
     regions: Option<Vec<&'static str>>,
+    /// False where no source lists its regions: it is taken as offered
+    /// everywhere, and `plan check --live` asks the accounts.
+    regions_known: bool,
     /// With `--region`: whether that region offers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     offered: Option<bool>,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Name {
     /// The private hosted zone a hub serves for it.
     zone: String,
     apex: bool,
     wildcard: bool,
+    /// A name answered in this region only (S3's global name in us-east-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    only_in: Option<&'static str>,
 }
 
 impl View {
@@ -133,8 +146,21 @@ impl View {
             short: s.short,
             service_name: s.service_name(r),
             kind: s.kind,
-            names: s.zones_in(r).into_iter().map(|(zone, apex, wildcard)| Name { zone, apex, wildcard }).collect(),
+            names: s
+                .zones
+                .iter()
+                .filter(|z| region.is_none() || z.only_in.is_none_or(|only| Some(only) == region))
+                .map(|z| Name {
+                    zone: z.name.replace("{r}", r),
+                    apex: z.apex,
+                    wildcard: z.wildcard,
+                    only_in: z.only_in,
+                })
+                .collect(),
+            ports: s.ports.to_vec(),
+            fips: s.fips,
             regions: s.regions.map(<[&str]>::to_vec),
+            regions_known: s.regions_known,
             offered: region.map(|r| s.offered_in(r)),
         }
     }
@@ -150,11 +176,12 @@ impl View {
     fn names_text(&self) -> String {
         let mut names = Vec::new();
         for n in &self.names {
+            let only = n.only_in.map(|r| format!(" ({r} only)")).unwrap_or_default();
             if n.apex {
-                names.push(n.zone.clone());
+                names.push(format!("{}{only}", n.zone));
             }
             if n.wildcard {
-                names.push(format!("*.{}", n.zone));
+                names.push(format!("*.{}{only}", n.zone));
             }
         }
         if names.is_empty() { "(no private DNS name)".to_owned() } else { names.join(", ") }
@@ -162,6 +189,9 @@ impl View {
 
     fn regions_text(&self) -> String {
         match &self.regions {
+            None if !self.regions_known => {
+                "not listed by any source: taken as every region (`plan check --live` asks)".to_owned()
+            }
             None => "every commercial region".to_owned(),
             Some(rs) => format!("{} regions: {}", rs.len(), rs.join(", ")),
         }
@@ -173,6 +203,11 @@ impl View {
         let _ = writeln!(s, "  service name  {}", self.service_name);
         let _ = writeln!(s, "  kind          {}", self.kind());
         let _ = writeln!(s, "  names         {}", self.names_text());
+        let ports: Vec<String> = self.ports.iter().map(u16::to_string).collect();
+        let _ = writeln!(s, "  ports         TCP {}", ports.join(", "));
+        if let Some(f) = self.fips {
+            let _ = writeln!(s, "  FIPS          {f}");
+        }
         let _ = writeln!(s, "  regions       {}", self.regions_text());
         if let Some(offered) = self.offered {
             let _ = writeln!(s, "  offered here  {}", if offered { "yes" } else { "no" });
