@@ -745,6 +745,12 @@ export interface StackPlan {
   readonly parameterPrefix: string;
   readonly readerRole: StackRolePlan;
   readonly region: string;
+  /**
+   * The CloudFormation resources the CDK library builds in this stack
+   * (`network::resources`), the client workloads an app may add apart;
+   * past `quotas.resourcesPerStack`, LP073.
+   */
+  readonly resources: number;
   readonly role: StackRole;
   /**
    * The VPCs this stack builds.

@@ -242,6 +242,11 @@ rules! {
         explanation: "A stack that needs an ID another stack creates (a transit gateway, a Profile, a PrivateLink service name, an endpoint named in a Studio role's policy) deploys after that stack, which publishes it (see cdk.md, cross-stack values). When the stacks of the plan, one per account, region and role, would need each other's values in a cycle, none can deploy first: two accounts that each produce a PrivateLink service the other consumes in one region, or one account's hubs of two regions that each serve the other region's VPCs in `profile` mode (each region's Profile holds the other's zones). The finding names the cycle, at the PrivateLink consumer, Studio domain or hub `share` that closes it.",
         example: "privatelink:\n  - { name: a, producer: { vpc: app-1, port: 443 }, consumers: [app-2] }\n  - { name: b, producer: { vpc: app-2, port: 443 }, consumers: [app-1] }   # LP072 when app-1 and app-2 are in two accounts\n",
     }
+    Lp073 "LP073" Error {
+        title: "a planned stack would hold more CloudFormation resources than a stack may",
+        explanation: "CloudFormation allows 500 resources per stack (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html), and does not raise it; `quotas.resourcesPerStack` can only lower the figure checked. The plan counts each stack's resources (`stacks[].resources`) by what the CDK library builds per planned item: per VPC its subnets, route tables, associations, flow logs, query logs, endpoints with their security groups and ingress rules, routes and connections; zones and records, Profiles, resolver endpoints and rules, transit gateways, their route tables and peerings, the SSM parameters and custom resources that carry values between stacks, the roles. A VPC stack holds every VPC of its account, region and role, so many VPCs in one place (a raised `quotas.vpcsPerRegion`) can pass the quota. The finding names the stack, its count and the VPC or section that adds the most; split the VPCs over more accounts or regions.",
+        example: "quotas: { vpcsPerRegion: 20 }\nvpcs:   # LP073 when twenty spokes of one account and region, each with many endpoints, share a stack\n",
+    }
 }
 
 impl Rule {

@@ -289,14 +289,21 @@ fn a_plan_names_its_version_and_schema_fields() {
 
 #[test]
 fn past_the_rule_quota_consumers_go_into_a_prefix_list_and_are_counted() {
+    // a spoke per account: the 70 spokes routed to each other in one stack
+    // would pass CloudFormation's 500 resources (LP073)
     let spokes = (0..70)
-        .map(|i| format!("  s{i}: {{ account: a, region: us-east-1, cidr: 10.{}.0.0/16, azs: 1 }}\n", 2 * i + 1))
+        .map(|i| format!("  s{i}: {{ account: a{i}, region: us-east-1, cidr: 10.{}.0.0/16, azs: 1 }}\n", 2 * i + 1))
         .collect::<Vec<_>>()
         .concat();
+    let accounts =
+        (0..70).map(|i| format!("  a{i}: {{ id: \"{}\" }}\n", 200_000_000_000_u64 + i)).collect::<Vec<_>>().concat();
     let names: Vec<String> = (0..70).map(|i| format!("s{i}")).collect();
     let t = format!(
         "{}  hub: {{ account: a, region: us-east-1, cidr: 172.16.0.0/16, azs: 2 }}\ntransit: {{ mode: transit-gateway, owner: a, attach: [hub, {list}] }}\nendpoints:\n  - {{ vpc: hub, services: [sts], share: [{list}] }}\ndns: {{ mode: association }}\nquotas: {{ vpcsPerRegion: 100, routesPerRouteTable: 100 }}\n",
-        with_vpcs(&spokes).replace("  pools: [{ cidr: 10.0.0.0/16 }]\n", "  pools: []\n"),
+        with_vpcs(&spokes)
+            .replace("  pools: [{ cidr: 10.0.0.0/16 }]\n", "  pools: []\n")
+            .replace("addressing:\n", &format!("{accounts}addressing:\n"))
+            .replace("name: t\n", "name: t\norganization: { id: o-abcdefghij }\n"),
         list = names.join(", ")
     );
     let o = run(&t);

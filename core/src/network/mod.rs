@@ -14,6 +14,7 @@ pub mod isolation;
 mod limits;
 pub mod privatelink;
 pub mod reachability;
+pub mod resources;
 pub mod routing;
 mod security;
 mod shares;
@@ -139,7 +140,20 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
     let isolation = isolation::prove(&cx, &routing, &endpoints, out);
     limits::check(&cx, &endpoints, &dns, &routing, out);
     security::check(&cx, out);
-    let stacks = stacks::plan(topo, vpcs, &routing, &dns);
+    let mut stacks = stacks::plan(topo, vpcs, &routing, &dns);
+    let counted = resources::Inputs {
+        endpoints: &endpoints,
+        dns: &dns,
+        routing: &routing,
+        privatelink: &privatelink,
+        studio: studio.as_ref(),
+        iam: &iam,
+    };
+    let counts = resources::count(&cx, &counted, &stacks);
+    for s in &mut stacks {
+        s.resources = counts.get(&s.name).copied().unwrap_or(0);
+    }
+    resources::check(&cx, &counted, &stacks, out);
     let order = deploy_order::Inputs {
         routing: &routing,
         dns: &dns,

@@ -81,6 +81,10 @@ pub struct StackPlan {
     /// with their zones (`association` mode across accounts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_associator_role: Option<StackRolePlan>,
+    /// The CloudFormation resources the CDK library builds in this stack
+    /// (`network::resources`), the client workloads an app may add apart;
+    /// past `quotas.resourcesPerStack`, LP073.
+    pub resources: u32,
 }
 
 /// A role a stack creates for other accounts' stacks.
@@ -178,6 +182,7 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, routing: &Routing
                 role,
                 vpcs: Vec::new(),
                 zone_associator_role: None,
+                resources: 0,
             }
         });
         name
