@@ -217,7 +217,8 @@ fn planned_endpoints(m: &mut Model<'_>, inputs: &Inputs<'_>, v: &VpcPlan, name: 
 }
 
 /// `VpcConnections`: the VPC's ID published, its transit gateway attachment
-/// (published), a route per planned route and tier, the stack's zone
+/// (published), its VPC peerings (`private/vpc-peering.ts`: requested or
+/// accepted), a route per planned route and tier, the stack's zone
 /// associator role, and its associations with Profiles and resolver rules
 /// of other stacks.
 fn vpc_connections(m: &mut Model<'_>, inputs: &Inputs<'_>, v: &VpcPlan, name: &str) {
@@ -232,7 +233,38 @@ fn vpc_connections(m: &mut Model<'_>, inputs: &Inputs<'_>, v: &VpcPlan, name: &s
         m.add(here, &source, 1);
         m.publish(here, &source, &a.id_parameter);
     }
-    let routes = routing.vpc_routes.iter().filter(|r| r.vpc == name && r.via == RouteVia::TransitGateway).count();
+    // the VPC peerings this VPC requests (the connection, published) or
+    // accepts (the peer role across accounts, its route tables published)
+    let mut requested = BTreeSet::new();
+    for p in &routing.vpc_peerings {
+        if p.requester == name {
+            if let Some(accepter) = m.cx.vpc(&p.accepter) {
+                m.read(here, &accepter.id_parameter, &accepter.stack);
+            }
+            m.add(here, &source, 1);
+            m.publish(here, &source, &p.id_parameter);
+            requested.insert(p.id.as_str());
+        }
+        if p.accepter == name {
+            m.add(here, &source, u32::from(p.peer_role.is_some()));
+            for parameter in p.accepter_route_tables.values() {
+                m.publish(here, &source, parameter);
+            }
+        }
+    }
+    // a route per tier by the transit gateway, or by a peering this VPC
+    // requests (the accepter's are NetworkLinks')
+    let routes = routing
+        .vpc_routes
+        .iter()
+        .filter(|r| {
+            r.vpc == name
+                && match r.via {
+                    RouteVia::TransitGateway => true,
+                    RouteVia::VpcPeering => requested.contains(r.target.as_str()),
+                }
+        })
+        .count();
     m.add(here, &source, n(routes * tiers(v)));
     if m.stacks.get(here).is_some_and(|s| s.zone_associator_role.is_some()) {
         m.tally(here).zone_associator = true;
@@ -307,8 +339,10 @@ fn planned_transit_gateway(m: &mut Model<'_>, s: &StackPlan, t: &super::routing:
     m.publish(&s.name, &source, &t.id_parameter);
 }
 
-/// `NetworkLinks`: the peerings this region requests, the transit gateway
-/// route tables, and zone associations with VPCs of other stacks.
+/// `NetworkLinks`: the accepter's routes of the VPC peerings its account
+/// accepts here, the transit gateway peerings this region requests, the
+/// transit gateway route tables, and zone associations with VPCs of other
+/// stacks.
 fn network_links(m: &mut Model<'_>, inputs: &Inputs<'_>, s: &StackPlan) {
     let cx = m.cx;
     let here = s.name.as_str();
@@ -326,10 +360,20 @@ fn network_links(m: &mut Model<'_>, inputs: &Inputs<'_>, s: &StackPlan) {
         .iter()
         .filter(|z| links_of_zone(z) == Some(here) && z.associations.iter().any(|v| stack_of(cx, v) != z.stack))
         .collect();
-    if tgws.is_empty() && zones.is_empty() {
+    let peerings: Vec<_> = routing.vpc_peerings.iter().filter(|p| p.routes_stack == here).collect();
+    if tgws.is_empty() && peerings.is_empty() && zones.is_empty() {
         return;
     }
     let transit = Source::Section("transit");
+    for p in peerings {
+        // vpc-peering's routeAccepter: the accepter's route per tier to the requester
+        m.read(here, &p.id_parameter, &p.stack);
+        let accepter = stack_of(cx, &p.accepter);
+        for parameter in p.accepter_route_tables.values() {
+            m.read(here, parameter, accepter);
+            m.add(here, &transit, 1);
+        }
+    }
     for a in &routing.attachments {
         if tgws.iter().any(|t| t.id == a.transit_gateway) {
             let producer = stack_of(cx, &a.vpc);
