@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { resourceCount, workloadResources } from '../cdk-lib/test/support.mjs';
 
 const require = createRequire(import.meta.url);
 const { Topology, TopologyStacks } = require('../cdk-lib/lib/index.js');
@@ -359,9 +360,29 @@ export function synthesize(text) {
       const subnets = new Set(resources.filter((r) => r.Type === 'AWS::EC2::Subnet').map((r) => r.Properties.CidrBlock));
       for (const sn of v.subnets) assert.ok(subnets.has(sn.cidr), `subnet ${name}/${sn.tier}/${sn.az} ${sn.cidr} is not in ${v.stack}`);
     }
+    // every stack holds exactly the resources the plan counts for it (the
+    // core's network::resources model of the constructs, which LP073 checks
+    // against CloudFormation's quota), the app's client workloads apart
+    for (const s of plan.stacks) {
+      const template = byName.get(s.name).template;
+      const count = resourceCount(template);
+      const workloads = workloadResources(template);
+      assert.equal(
+        count - workloads,
+        s.resources,
+        `${s.name} holds ${count} resources (${workloads} of client workloads), the plan counts ${s.resources}: ${describe(template)}`,
+      );
+    }
     // the templates, read before their directory goes
     return { stacks: assembly.stacks.map((x) => ({ stackName: x.stackName, template: x.template })) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The resource types of a template and how many of each. */
+function describe(template) {
+  const types = {};
+  for (const r of Object.values(template.Resources ?? {})) types[r.Type] = (types[r.Type] ?? 0) + 1;
+  return JSON.stringify(types);
 }

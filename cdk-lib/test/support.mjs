@@ -42,3 +42,29 @@ export function cfnLint(assembly, label) {
   });
   execFileSync(bin, ['--config-file', join(root, 'cdk-lib/test/cfn-lint.yaml'), '--format', 'parseable', ...files], { encoding: 'utf8' });
 }
+
+/**
+ * A template's resources, counted as `TopologyStacks`' checkQuota counts
+ * the stack's CfnResource constructs: CDK metadata is a resource of the
+ * template only when version reporting is on (it is off in these apps), and
+ * `BootstrapVersion` is a parameter.
+ */
+export function resourceCount(template) {
+  return Object.values(template.Resources ?? {}).filter((r) => r.Type !== 'AWS::CDK::Metadata').length;
+}
+
+/** The construct IDs of the client workloads (private/bedrock-clients.ts), which the plan does not count. */
+const WORKLOAD_IDS = ['WorkloadRole', 'WorkloadSecurityGroup', 'ClientLogs', 'Client', 'NotebookKey', 'NotebookClient', 'Notebook'];
+const WORKLOAD_LOGICAL_ID = new RegExp(`(${WORKLOAD_IDS.join('|')})[0-9A-F]{8}$`);
+
+/**
+ * The resources of the client workloads an app passes to TopologyStacks:
+ * by their construct paths when the template has them, else by their
+ * logical IDs, which end with the construct ID and an 8-digit hash.
+ */
+export function workloadResources(template) {
+  return Object.entries(template.Resources ?? {}).filter(([id, r]) => {
+    const path = r.Metadata?.['aws:cdk:path'];
+    return typeof path === 'string' ? WORKLOAD_IDS.includes(path.split('/').at(-1)) : WORKLOAD_LOGICAL_ID.test(id);
+  }).length;
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, cfnLint, root, topologyOf } from './support.mjs';
+import { buildApp, cfnLint, resourceCount, root, topologyOf, workloadResources } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const { Template, Match } = require('aws-cdk-lib/assertions');
@@ -266,7 +266,7 @@ test('cdk-nag found nothing unacknowledged and cfn-lint accepts every template o
   assert.ok(template(bedrockAssembly, 'bedrock-privatelink-ml-us-east-1-ml').Resources);
 });
 
-test("a stack over CloudFormation's 500-resource quota is refused at synth, naming the stack", () => {
+test("a stack over CloudFormation's 500-resource quota is refused by the core (LP073), naming the stack", () => {
   const spokes = Array.from({ length: 16 }, (_, i) => `  s${i}: { account: app, region: us-east-1, size: 22, azs: [use1-az1, use1-az2] }`);
   const text = `apiVersion: linkplan/v1alpha1
 name: big
@@ -280,11 +280,32 @@ transit: { mode: transit-gateway, owner: app, attach: [hub, ${spokes.map((_, i) 
 endpoints: [{ vpc: hub, services: [sts], share: [${spokes.map((_, i) => `s${i}`).join(', ')}] }]
 dns: { mode: profile }
 `;
-  const big = Topology.fromString(text);
-  assert.throws(() => buildApp(big), /big-app-us-east-1-spoke would hold \d{3} resources; CloudFormation allows 500 per stack/);
-  // under the quota the same shape builds
+  // validate refuses it, so TopologyStacks' own check at synth is never reached
+  assert.throws(() => Topology.fromString(text), /LP073[\s\S]*stack `big-app-us-east-1-spoke` would hold \d{3} CloudFormation resources/);
+  // under the quota the same shape builds, each stack holding what the plan counts
   const small = Topology.fromString(text.replace(/^ {2}s(1[0-5]|[4-9]):.*\n/gm, '').replace(/, s(1[0-5]|[4-9])\b/g, ''));
-  assert.doesNotThrow(() => buildApp(small));
+  const assembly = buildApp(small).app.synth();
+  for (const s of small.plan.stacks) assert.equal(resourceCount(template(assembly, s.name)), s.resources, s.name);
+});
+
+test('every stack of the three example apps holds exactly the resources the plan counts (stacks[].resources, which LP073 checks)', () => {
+  const examples = [
+    [bedrock, bedrockAssembly],
+    [studio, studioAssembly],
+    [topologyOf('privatelink-service'), privatelinkAssembly],
+  ];
+  let compared = 0;
+  for (const [topology, assembly] of examples) {
+    for (const s of topology.plan.stacks) {
+      const t = template(assembly, s.name);
+      // the bedrock app's client workloads are the app's, not the plan's
+      assert.equal(resourceCount(t) - workloadResources(t), s.resources, s.name);
+      compared++;
+    }
+  }
+  assert.equal(compared, bedrockAssembly.stacks.length + studioAssembly.stacks.length + privatelinkAssembly.stacks.length);
+  // the workloads were built, and are told apart
+  assert.ok(workloadResources(template(bedrockAssembly, 'bedrock-privatelink-app-ap-southeast-1-spoke')) > 0);
 });
 
 test('association mode: the zone owner authorizes, then associates other accounts\u2019 VPCs through their associator role', () => {
