@@ -207,10 +207,7 @@ pub struct PlanResult {
 /// Checks a topology; returns every finding. Throws on an unknown option.
 #[napi(ts_args_type = "text: string, options?: PlanOptions")]
 #[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
-pub fn validate(
-    text: String,
-    options: Option<serde_json::Value>,
-) -> napi::Result<PlanResult> {
+pub fn validate(text: String, options: Option<serde_json::Value>) -> napi::Result<PlanResult> {
     Ok(guarded(&text, &options_of(options)?, false))
 }
 
@@ -218,10 +215,7 @@ pub fn validate(
 /// unknown option.
 #[napi(ts_args_type = "text: string, options?: PlanOptions")]
 #[allow(clippy::needless_pass_by_value, reason = "napi hands JS strings over as owned `String`s")]
-pub fn plan(
-    text: String,
-    options: Option<serde_json::Value>,
-) -> napi::Result<PlanResult> {
+pub fn plan(text: String, options: Option<serde_json::Value>) -> napi::Result<PlanResult> {
     fits_in_js(guarded(&text, &options_of(options)?, true), MAX_JS_STRING)
 }
 
