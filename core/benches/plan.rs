@@ -1,5 +1,9 @@
 //! validate + plan on generated topologies of 10 to 10,000 VPCs.
 //! `cargo bench -p linkplan-core --bench plan`; figures in docs/benchmarks.md.
+//! Past about 60 attached VPCs a region, the transit gateway's `links` stack
+//! would hold more than CloudFormation's 500 resources, so the core plans
+//! the whole topology and then refuses it (LP073): the larger sizes measure
+//! that full planning.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -16,7 +20,8 @@ fn validate_and_plan(bencher: Bencher, n: usize) {
     let text = support::topology(n);
     bencher.bench(|| {
         let outcome = linkplan_core::run(&Input { topology: Text { file: "generated.yaml", text: &text }, lock: None });
-        assert!(outcome.plan.is_some(), "{:?}", outcome.diagnostics.first());
+        let other = outcome.diagnostics.iter().find(|d| d.is_error() && d.code != "LP073");
+        assert!(other.is_none(), "{other:?}");
         outcome
     });
 }

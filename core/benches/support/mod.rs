@@ -1,10 +1,13 @@
-//! Generated topologies for benchmarks: `n` VPCs over 100 accounts and four
+//! Generated topologies for benchmarks: `n` VPCs over at least 100 accounts and four
 //! regions, a tenth with fixed CIDRs and the rest sized /22–/24 from three
 //! pools, every VPC attached to the transit and served by a hub of its region.
 use std::fmt::Write as _;
 
-/// The VPCs one hub serves at most.
-const HUB_SERVES: usize = 250;
+/// The VPCs one hub serves at most: each consumer adds about five
+/// resources to its hub's stack (an ingress rule per service, zone and
+/// Profile associations), and a stack holds at most 500 (LP073), so a hub
+/// serves 80 VPCs and each hub of a region is in an account of its own.
+const HUB_SERVES: usize = 80;
 
 pub fn topology(n: usize) -> String {
     let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1"];
@@ -13,12 +16,16 @@ pub fn topology(n: usize) -> String {
     let mut t = String::with_capacity(n * 120);
     // an organization: the hub's shares cross accounts (LP015 without one)
     t.push_str("apiVersion: linkplan/v1alpha1\nname: generated\norganization: { id: o-benchmark01 }\naccounts:\n");
-    for a in 0..100 {
-        let _ = writeln!(t, "  acct{a}: {{ id: \"{:012}\" }}", 100_000_000_000u64 + a);
+    // at most 8 VPCs per account and region: a spoke stack holds its
+    // account's VPCs of its region, about 50 resources each, and a stack at
+    // most 500 (LP073)
+    let accounts = n.div_ceil(regions.len() * 8).max(100);
+    for a in 0..accounts {
+        let _ = writeln!(t, "  acct{a}: {{ id: \"{:012}\" }}", 100_000_000_000u64 + a as u64);
     }
     t.push_str("addressing:\n  pools:\n    - cidr: 10.0.0.0/8\n    - cidr: 100.64.0.0/10\n  reserved:\n    - { name: on-premises, cidr: 192.168.0.0/16 }\n");
     t.push_str("vpcs:\n");
-    // hubs in each region, each serving at most 250 of its VPCs: an
+    // hubs in each region, each serving at most HUB_SERVES of its VPCs: an
     // endpoint's security group names each consumer (a VPC, or its
     // workloads' subnets), and AWS allows at most 1,000 inbound rules (LP040;
     // "Amazon VPC quotas", security groups,
@@ -33,7 +40,8 @@ pub fn topology(n: usize) -> String {
         let [az1, az2] = azs[r];
         let _ = writeln!(
             t,
-            "  {name}: {{ account: acct0, region: {}, cidr: 172.{}.{}.0/20, azs: [{az1}, {az2}] }}",
+            "  {name}: {{ account: acct{}, region: {}, cidr: 172.{}.{}.0/20, azs: [{az1}, {az2}] }}",
+            (h / regions.len()) % 100,
             regions[r],
             24 + h / 16,
             (h % 16) * 16
@@ -41,7 +49,7 @@ pub fn topology(n: usize) -> String {
     }
     for i in 0..n {
         let r = i % regions.len();
-        let account = i % 100;
+        let account = (i / regions.len()) % accounts;
         let [az1, az2] = azs[r];
         if i % 10 == 0 {
             // fixed /24s in 172.16.0.0/13, clear of the pools and the hub
