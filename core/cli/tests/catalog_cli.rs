@@ -1,18 +1,14 @@
 //! `plan catalog` end to end: search, show, JSON, and its usage errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{stderr, stdout};
+use std::path::Path;
+use std::process::Output;
 
 fn plan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plan")).args(args).env("NO_COLOR", "1").output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::plan(args, Path::new("."))
 }
 
 #[test]

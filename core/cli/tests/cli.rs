@@ -1,32 +1,16 @@
 //! The `plan` binary end to end: exit codes, formats and the lock file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn plan(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plan")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
+use common::{plan, scratch, stderr, stdout};
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 fn example() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/bedrock-privatelink/topology.yaml"))
         .unwrap()
-}
-
-/// A scratch directory holding `topology.yaml`.
-fn scratch(text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("topology.yaml");
-    std::fs::write(&file, text).unwrap();
-    (dir, file)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

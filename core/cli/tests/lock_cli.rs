@@ -3,20 +3,11 @@
 //! canonical order on disk and the file's mode.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn plan(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plan")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
+use common::{plan, scratch, stderr, stdout};
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Command;
 
 const VPCS: &str = "  m: { account: a, region: us-east-1, size: 24, azs: [use1-az1, use1-az2] }\n  n: { account: a, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }\n  o: { account: a, region: us-east-1, size: 22, azs: [use1-az1] }\n";
 
@@ -24,14 +15,6 @@ fn topology(vpcs: &str) -> String {
     format!(
         "apiVersion: linkplan/v1alpha1\nname: t\naccounts:\n  a: {{ id: \"111111111111\" }}\naddressing:\n  pools: [{{ cidr: 10.0.0.0/16 }}]\nvpcs:\n{vpcs}"
     )
-}
-
-/// A scratch directory holding `topology.yaml`.
-fn scratch(text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("topology.yaml");
-    std::fs::write(&file, text).unwrap();
-    (dir, file)
 }
 
 fn without(vpc: &str) -> String {
