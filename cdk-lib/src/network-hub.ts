@@ -70,7 +70,12 @@ export class NetworkHub extends Construct {
       });
     }
     for (const profile of (plan.dns.profiles ?? []).filter(here)) {
-      new PlannedProfile(this, constructId('Profile', profile.id), { topology, profileId: profile.id, vpcs: this.vpcs });
+      new PlannedProfile(this, constructId('Profile', profile.id), {
+        topology,
+        profileId: profile.id,
+        vpcs: this.vpcs,
+        hubEndpoints: this.endpoints,
+      });
     }
     const outbound = new Map<string, string>();
     for (const r of (plan.dns.resolverEndpoints ?? []).filter(here)) {

@@ -117,6 +117,18 @@ export interface ProfilePlan {
   };
   readonly associations: string[];
   /**
+   * The name of each endpoint's resource association, by endpoint ID.
+   */
+  readonly endpointAssociationNames?: {
+    [k: string]: string;
+  };
+  /**
+   * Hub interface endpoints (`<vpc>/<service>`, private DNS on, in the
+   * Profile's region) associated with the Profile: it answers their
+   * names with their own private DNS, no hosted zone between.
+   */
+  readonly endpoints?: string[];
+  /**
    * `<account>/<region>`, or `<account>/<region>/<segment>` for the
    * consumers of a segment other than the default one.
    */

@@ -1,5 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import { Construct } from 'constructs';
+import type { PlannedEndpoints } from './planned-endpoints';
 import type { PlannedVpc } from './planned-vpc';
 import { Exchange } from './private/exchange';
 import { constructId, stableId, vpcConstructId, PlanIndex } from './private/plan-index';
@@ -14,11 +16,20 @@ export interface PlannedProfileProps {
   readonly profileId: string;
   /** The VPCs built in this stack, by name: the Profile is associated with those the plan lists. */
   readonly vpcs: Record<string, PlannedVpc>;
+  /**
+   * The endpoints of the hub VPCs built in this stack, by VPC name: the hub
+   * endpoints the plan lists in the Profile (`endpoints`) are associated
+   * with it by their ARN.
+   *
+   * @default - none; a Profile whose plan lists endpoints throws
+   */
+  readonly hubEndpoints?: Record<string, PlannedEndpoints>;
 }
 
 /**
  * A Route 53 Profile as planned: it holds the hub zones its consumers need
- * (read from where the zones were published), is shared by RAM with the
+ * (read from where the zones were published) and the hub endpoints of its
+ * region whose own private DNS answers them, is shared by RAM with the
  * consumers' accounts and associated with the planned VPCs of this stack
  * (the others associate themselves, in `VpcConnections`). Its ID is published.
  *
@@ -44,6 +55,24 @@ export class PlannedProfile extends Construct {
         name: profile.zoneAssociationNames[zoneId],
         profileId: built.attrId,
         resourceArn: `arn:aws:route53:::hostedzone/${exchange.get(zone.idParameter, zone.stack)}`,
+      });
+    }
+    for (const endpointId of profile.endpoints ?? []) {
+      const endpoint = index.endpoint(endpointId);
+      const builtEndpoints = props.hubEndpoints?.[endpoint.vpc];
+      if (!builtEndpoints) throw new Error(`${this.node.path}: endpoint ${endpointId} of Profile ${profile.id} is not built in this stack`);
+      // "Associate interface VPC endpoints to a Route 53 Profile": the resource is the endpoint's ARN
+      // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-vpc-endpoints.html)
+      const arn = Stack.of(this).formatArn({
+        service: 'ec2',
+        region: endpoint.region,
+        resource: 'vpc-endpoint',
+        resourceName: builtEndpoints.endpointId(endpoint.service),
+      });
+      new route53profiles.CfnProfileResourceAssociation(this, constructId('Endpoint', stableId(topology.plan, endpointId)), {
+        name: profile.endpointAssociationNames?.[endpointId] ?? endpointId,
+        profileId: built.attrId,
+        resourceArn: arn,
       });
     }
     shareWithAccounts(this, 'Share', topology.plan, profile.name, built.attrArn, profile.sharedWithAccounts);

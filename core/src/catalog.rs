@@ -80,6 +80,18 @@ impl Service {
         if self.kind == EndpointKind::Gateway { service(&format!("{}-interface", self.short)) } else { None }
     }
 
+    /// True for the interface form of a service also offered as a gateway
+    /// (`s3-interface`, `dynamodb-interface`): private DNS on such an
+    /// endpoint needs a gateway endpoint of the service in the same VPC
+    /// unless it answers only the VPC's inbound resolver ("Private DNS for
+    /// interface endpoints",
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns>;
+    /// DynamoDB: <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html>).
+    pub fn has_gateway_form(&self) -> bool {
+        self.kind == EndpointKind::Interface
+            && self.short.strip_suffix("-interface").and_then(service).is_some_and(|g| g.kind == EndpointKind::Gateway)
+    }
+
     pub fn offered_in(&self, region: &str) -> bool {
         self.regions.is_none_or(|rs| rs.contains(&region))
     }
@@ -142,6 +154,8 @@ mod tests {
         assert!(s3i.zones_in("eu-west-1").contains(&("s3.eu-west-1.amazonaws.com".to_owned(), true, true)));
         assert_eq!(service("dynamodb").unwrap().interface_form().map(|s| s.short), Some("dynamodb-interface"));
         assert!(s3i.interface_form().is_none());
+        assert!(s3i.has_gateway_form() && service("dynamodb-interface").unwrap().has_gateway_form());
+        assert!(!s3.has_gateway_form() && !service("sts").unwrap().has_gateway_form());
     }
 
     #[test]

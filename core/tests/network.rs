@@ -514,3 +514,76 @@ fn endpoint_security_groups_open_the_services_ports() {
     let keyspaces = proofs.iter().find(|x| x["service"] == "cassandra").unwrap();
     assert!(keyspaces.to_string().contains("on TCP 9142"), "{keyspaces}");
 }
+
+/// A hub in us-east-1 sharing `sts` and `s3-interface` with a consumer of its
+/// region, and `lambda` with that one and one in eu-west-1.
+fn profile_endpoints_topology() -> String {
+    r#"apiVersion: linkplan/v1alpha1
+name: profile-endpoints
+organization: { id: o-exampleorg1 }
+accounts:
+  net: { id: "111111111111" }
+  app: { id: "222222222222" }
+addressing:
+  pools: [{ cidr: 10.0.0.0/16 }]
+vpcs:
+  hub-use1: { account: net, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }
+  app-use1: { account: app, region: us-east-1, size: 20, azs: [use1-az1, use1-az2] }
+  app-euw1: { account: app, region: eu-west-1, size: 20, azs: [euw1-az1, euw1-az2] }
+transit: { mode: transit-gateway, owner: net, attach: [hub-use1, app-use1, app-euw1] }
+endpoints:
+  - { vpc: hub-use1, services: [sts, s3-interface], share: [app-use1] }
+  - { vpc: hub-use1, services: [lambda], share: [app-use1, app-euw1] }
+workloads:
+  - { name: near, vpc: app-use1, needs: [sts, s3-interface, lambda] }
+  - { name: far, vpc: app-euw1, needs: [lambda@us-east-1] }
+dns: { mode: profile }
+"#
+    .to_owned()
+}
+
+#[test]
+fn a_profile_holds_same_region_hub_endpoints_themselves_and_zones_for_the_rest() {
+    let p = plan_value(&profile_endpoints_topology());
+    let endpoint = |id: &str| p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == id).unwrap().clone();
+    // only sts qualifies: s3-interface's private DNS needs a gateway endpoint
+    // beside it, lambda has a consumer in another region
+    assert_eq!(endpoint("hub-use1/sts")["privateDns"], true);
+    assert_eq!(endpoint("hub-use1/s3-interface")["privateDns"], false);
+    assert_eq!(endpoint("hub-use1/lambda")["privateDns"], false);
+    let zones: Vec<&str> =
+        p["dns"]["hostedZones"].as_array().unwrap().iter().map(|z| z["endpoint"].as_str().unwrap()).collect();
+    assert!(!zones.contains(&"hub-use1/sts"), "{zones:?}");
+    assert!(zones.contains(&"hub-use1/s3-interface") && zones.contains(&"hub-use1/lambda"), "{zones:?}");
+    let profile =
+        |region: &str| p["dns"]["profiles"].as_array().unwrap().iter().find(|x| x["region"] == region).unwrap().clone();
+    let use1 = profile("us-east-1");
+    assert_eq!(use1["endpoints"], serde_json::json!(["hub-use1/sts"]));
+    assert_eq!(use1["endpointAssociationNames"]["hub-use1/sts"], "hub-use1-sts-endpoint");
+    assert_eq!(use1["associations"], serde_json::json!(["app-use1"]));
+    let euw1 = profile("eu-west-1");
+    assert!(euw1.get("endpoints").is_none(), "{euw1}");
+    assert!(euw1["zones"].as_array().unwrap().iter().all(|z| z.as_str().unwrap().contains("lambda")), "{euw1}");
+    // the proof follows each way
+    let proofs = p["reachability"].as_array().unwrap();
+    assert!(proofs.iter().all(|x| x["ok"] == true), "{proofs:#?}");
+    let dns_of = |workload: &str, service: &str| {
+        let x = proofs.iter().find(|x| x["workload"] == workload && x["service"] == service).unwrap();
+        x["path"][0]["detail"].as_str().unwrap().to_owned()
+    };
+    assert!(dns_of("near", "sts").contains("private DNS of `hub-use1/sts`, associated with Route 53 Profile"));
+    assert!(dns_of("near", "lambda").contains("resolve through Route 53 Profile"));
+    assert!(dns_of("far", "lambda").contains("resolve through Route 53 Profile"));
+}
+
+#[test]
+fn profile_names_hosted_zone_keeps_a_zone_for_every_shared_name() {
+    let t = profile_endpoints_topology()
+        .replace("dns: { mode: profile }", "dns: { mode: profile, profileNames: hosted-zone }");
+    let p = plan_value(&t);
+    let sts = p["endpoints"].as_array().unwrap().iter().find(|e| e["id"] == "hub-use1/sts").unwrap();
+    assert_eq!(sts["privateDns"], false);
+    assert!(p["dns"]["hostedZones"].as_array().unwrap().iter().any(|z| z["endpoint"] == "hub-use1/sts"));
+    assert!(p["dns"]["profiles"].as_array().unwrap().iter().all(|x| x.get("endpoints").is_none()));
+    assert!(p["reachability"].as_array().unwrap().iter().all(|x| x["ok"] == true));
+}

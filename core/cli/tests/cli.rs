@@ -318,7 +318,9 @@ fn show_prints_the_dns_pieces_with_the_resolver_ips() {
     let (dir, _) = scratch(&text);
     let out = stdout(&plan(&["show", "topology.yaml"], dir.path()));
     assert!(
-        out.contains("profile  bank-layout-network-eu-central-1-prod        2 zones, associated with payments-euc1"),
+        out.contains(
+            "profile  bank-layout-network-eu-central-1-prod        0 zones and 2 endpoints, associated with payments-euc1"
+        ),
         "{out}"
     );
 }

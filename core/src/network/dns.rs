@@ -5,8 +5,16 @@
 //!   accounts the authorization (zone owner) and association (VPC owner)
 //!   handshake is planned;
 //! - `profile`: a Route 53 Profile per hub account, consumer region and
-//!   consumer segment holds
-//!   the zones, is shared by RAM and associated with each consumer VPC;
+//!   consumer segment holds the zones, is shared by RAM and associated with
+//!   each consumer VPC. A hub endpoint whose consumers are all in its own
+//!   region needs no zone at all: its private DNS is turned on and the
+//!   endpoint itself is associated with the Profile, which then answers its
+//!   names in every VPC associated with the Profile ("Associate interface
+//!   VPC endpoints to a Route 53 Profile",
+//!   <https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-vpc-endpoints.html>;
+//!   the API takes the endpoint's ARN, `AssociateResourceToProfile`,
+//!   <https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_AssociateResourceToProfile.html>).
+//!   A Profile is regional, so consumers in another region still get zones;
 //! - `resolver`: inbound and outbound resolver endpoints in the hub, and a
 //!   forwarding rule per zone to the inbound IPs, shared by RAM and
 //!   associated with every consumer VPC of the hub's region (resolver rules
@@ -23,7 +31,7 @@ use crate::names::{
     RESOLVER_RULE_ASSOCIATION, RESOURCE_SHARE,
 };
 use crate::source::Pointer;
-use crate::spec::{DEFAULT_SEGMENT, DnsMode, Tier};
+use crate::spec::{DEFAULT_SEGMENT, DnsMode, ProfileNames, Tier};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -97,6 +105,11 @@ pub struct ProfilePlan {
     pub region: String,
     /// Hosted zone IDs held by the Profile.
     pub zones: Vec<String>,
+    /// Hub interface endpoints (`<vpc>/<service>`, private DNS on, in the
+    /// Profile's region) associated with the Profile: it answers their
+    /// names with their own private DNS, no hosted zone between.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<String>,
     /// Accounts the Profile is shared with by RAM.
     pub shared_with_accounts: Vec<String>,
     pub associations: Vec<String>,
@@ -104,6 +117,9 @@ pub struct ProfilePlan {
     pub association_names: BTreeMap<String, String>,
     /// The name of each zone's resource association, by zone ID.
     pub zone_association_names: BTreeMap<String, String>,
+    /// The name of each endpoint's resource association, by endpoint ID.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub endpoint_association_names: BTreeMap<String, String>,
     pub stack: String,
     /// The SSM parameter its Profile ID is published under.
     pub id_parameter: String,
@@ -198,10 +214,17 @@ fn fixed_ip(subnet: Ipv4Net, from_top: u64) -> String {
     std::net::Ipv4Addr::from(addr).to_string()
 }
 
-pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) -> DnsPlan {
+/// Plans the DNS of `dns.mode`. In `profile` mode it turns private DNS on
+/// for the hub endpoints the Profiles serve directly ([`profile_served`]).
+pub fn plan(cx: &Ctx<'_>, endpoints: &mut [EndpointPlan], out: &mut Vec<Finding>) -> DnsPlan {
     let mode = cx.topo.dns.as_ref().map(|d| d.mode);
     let mut plan = DnsPlan { mode, ..DnsPlan::default() };
     let Some(mode) = mode else { return plan };
+    let direct = profile_served(cx, endpoints);
+    for e in endpoints.iter_mut().filter(|e| direct.contains(&e.id)) {
+        e.private_dns = true;
+    }
+    let endpoints: &[EndpointPlan] = endpoints;
     let account_of = |vpc: &str| cx.vpc(vpc).map(|v| v.account.clone()).unwrap_or_default();
     // names each VPC answers itself (local endpoints with private DNS on)
     // zone → VPC → endpoint, hashed: looked up once per consumer and zone
@@ -214,6 +237,7 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
     let no_locals = HashMap::new();
     let mut served: HashMap<String, HashMap<&str, &str>> = HashMap::new();
     for e in endpoints.iter().filter(|e| !e.shared_with.is_empty()) {
+        let zoned = !direct.contains(&e.id);
         let Some(service) = catalog::service(&e.service) else { continue };
         for (zone, apex, wildcard) in service.zones_in(&e.region) {
             let mut records = Vec::new();
@@ -252,6 +276,9 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
                 }
             }
             served.insert(zone.clone(), served_zone);
+            if !zoned {
+                continue;
+            }
             let (associations, authorizations) = match mode {
                 DnsMode::Association => {
                     let hub_account = account_of(&e.vpc);
@@ -286,10 +313,49 @@ pub fn plan(cx: &Ctx<'_>, endpoints: &[EndpointPlan], out: &mut Vec<Finding>) ->
     plan.hosted_zones.sort_by(|a, b| a.id.cmp(&b.id));
     match mode {
         DnsMode::Association => {}
-        DnsMode::Profile => plan.profiles = profiles(cx, &plan.hosted_zones, endpoints, out),
+        DnsMode::Profile => plan.profiles = profiles(cx, &plan.hosted_zones, endpoints, &direct, out),
         DnsMode::Resolver => resolver(cx, endpoints, &mut plan, out),
     }
     plan
+}
+
+/// The hub endpoints a Route 53 Profile serves with their own private DNS,
+/// in `profile` mode unless `dns.profileNames: hosted-zone`: interface
+/// endpoints with DNS names, every consumer in the endpoint's region (a
+/// Profile holds resources of its own region; consumers elsewhere need the
+/// zones), built in the stack its Profile is (the hub's `network` stack),
+/// not of a service whose private DNS needs a gateway endpoint beside it
+/// (`s3-interface`, `dynamodb-interface`), and whose hub does not itself
+/// take the same names from another hub (its own private DNS would answer
+/// them first).
+fn profile_served(cx: &Ctx<'_>, endpoints: &[EndpointPlan]) -> BTreeSet<String> {
+    let dns = cx.topo.dns.as_ref();
+    if dns.map(|d| d.mode) != Some(DnsMode::Profile)
+        || dns.and_then(|d| d.profile_names).unwrap_or_default() != ProfileNames::Endpoint
+    {
+        return BTreeSet::new();
+    }
+    let shared: Vec<&EndpointPlan> = endpoints.iter().filter(|e| !e.shared_with.is_empty()).collect();
+    let served_elsewhere = |e: &EndpointPlan| {
+        shared
+            .iter()
+            .any(|o| o.vpc != e.vpc && o.service == e.service && o.region == e.region && o.shared_with.contains(&e.vpc))
+    };
+    shared
+        .iter()
+        .filter(|e| {
+            let Some(service) = catalog::service(&e.service) else { return false };
+            let in_region = e.shared_with.iter().all(|c| cx.vpc(c).is_some_and(|v| v.region == e.region));
+            let home = stack_name(cx.topo, &e.account, &e.region, StackRole::Network);
+            e.kind == catalog::EndpointKind::Interface
+                && service.has_dns()
+                && !service.has_gateway_form()
+                && in_region
+                && cx.vpc(&e.vpc).is_some_and(|v| v.stack == home)
+                && !served_elsewhere(e)
+        })
+        .map(|e| e.id.clone())
+        .collect()
 }
 
 fn share_path(cx: &Ctx<'_>, hub: &str, consumer: &str) -> Pointer {
@@ -305,6 +371,14 @@ fn share_path(cx: &Ctx<'_>, hub: &str, consumer: &str) -> Pointer {
 
 type ProfileKey = (String, String, String);
 
+/// What one Profile holds, and the VPCs it is associated with.
+#[derive(Default)]
+struct Held {
+    zones: BTreeSet<String>,
+    endpoints: BTreeSet<String>,
+    vpcs: BTreeSet<String>,
+}
+
 /// One Profile per hub account, consumer region and consumer segment: a
 /// Profile's private hosted zones answer every VPC associated with it
 /// ("What is Route 53 Profiles?",
@@ -314,24 +388,35 @@ fn profiles(
     cx: &Ctx<'_>,
     zones: &[HostedZonePlan],
     endpoints: &[EndpointPlan],
+    direct: &BTreeSet<String>,
     out: &mut Vec<Finding>,
 ) -> Vec<ProfilePlan> {
-    // (hub account, consumer region, consumer segment) → (zones, consumer VPCs)
-    let mut by_key: BTreeMap<ProfileKey, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
-    for z in zones {
-        let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
+    // (hub account, consumer region, consumer segment) → what it holds
+    let mut by_key: BTreeMap<ProfileKey, Held> = BTreeMap::new();
+    let mut hold = |e: &EndpointPlan, what: &mut dyn FnMut(&mut Held)| {
         for c in &e.shared_with {
             let Some(cv) = cx.vpc(c) else { continue };
             let segment = cx.topo.segment_of(c).to_owned();
-            let entry = by_key.entry((z.account.clone(), cv.region.clone(), segment)).or_default();
-            entry.0.insert(z.id.clone());
-            entry.1.insert(c.clone());
+            let entry = by_key.entry((e.account.clone(), cv.region.clone(), segment)).or_default();
+            what(entry);
+            entry.vpcs.insert(c.clone());
         }
+    };
+    for z in zones {
+        let Some(e) = endpoints.iter().find(|e| e.id == z.endpoint) else { continue };
+        hold(e, &mut |h| {
+            h.zones.insert(z.id.clone());
+        });
+    }
+    for e in endpoints.iter().filter(|e| direct.contains(&e.id)) {
+        hold(e, &mut |h| {
+            h.endpoints.insert(e.id.clone());
+        });
     }
     let zone_names: BTreeMap<&String, &String> = zones.iter().map(|z| (&z.id, &z.name)).collect();
     let mut owner_of: BTreeMap<String, String> = BTreeMap::new();
     let mut out_profiles = Vec::new();
-    for ((account, region, segment), (zones, vpcs)) in by_key {
+    for ((account, region, segment), Held { zones, endpoints, vpcs }) in by_key {
         for v in &vpcs {
             if let Some(first) = owner_of.insert(v.clone(), account.clone()) {
                 out.push(
@@ -356,9 +441,13 @@ fn profiles(
             .iter()
             .filter_map(|z| zone_names.get(z).map(|n| (z.clone(), PROFILE_RESOURCE_ASSOCIATION.name(&[n]))))
             .collect();
+        let endpoint_association_names =
+            endpoints.iter().map(|e| (e.clone(), PROFILE_RESOURCE_ASSOCIATION.name(&[e, "endpoint"]))).collect();
         out_profiles.push(ProfilePlan {
             association_names: vpcs.iter().map(|v| (v.clone(), PROFILE_ASSOCIATION.name(&[&name, v]))).collect(),
             zone_association_names,
+            endpoint_association_names,
+            endpoints: endpoints.into_iter().collect(),
             stack: stack_name(cx.topo, &account, &region, StackRole::Network),
             id_parameter: parameter(cx.topo, &["profile", &id, "id"]),
             id,
@@ -491,15 +580,15 @@ fn resolver(cx: &Ctx<'_>, endpoints: &[EndpointPlan], plan: &mut DnsPlan, out: &
 impl DnsPlan {
     /// The DNS mode's pieces, for `plan show`: the zones and who resolves
     /// them, the Profiles, the resolver endpoints with their fixed IPs, and
-    /// the forwarding rules. Empty when the plan has no hub zones.
+    /// the forwarding rules. Empty when the plan has no hub zones or Profiles.
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
-        if self.hosted_zones.is_empty() {
+        if self.hosted_zones.is_empty() && self.profiles.is_empty() {
             return out;
         }
         let mode = match self.mode {
-            Some(crate::spec::DnsMode::Profile) => "profile: Route 53 Profiles hold the hubs' zones",
+            Some(crate::spec::DnsMode::Profile) => "profile: Route 53 Profiles hold the hubs' zones and endpoints",
             Some(crate::spec::DnsMode::Resolver) => "resolver: consumers forward the hubs' names to inbound resolvers",
             Some(crate::spec::DnsMode::Association) | None => {
                 "association: the hubs' zones associated with each consumer"
@@ -515,9 +604,10 @@ impl DnsPlan {
         for p in &self.profiles {
             let _ = writeln!(
                 out,
-                "  profile  {:<44} {} zones, associated with {}",
+                "  profile  {:<44} {} zones{}, associated with {}",
                 p.name,
                 p.zones.len(),
+                if p.endpoints.is_empty() { String::new() } else { format!(" and {} endpoints", p.endpoints.len()) },
                 if p.associations.is_empty() { "-".to_owned() } else { p.associations.join(", ") }
             );
         }

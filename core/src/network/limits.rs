@@ -184,8 +184,9 @@ fn dns_quotas(cx: &Ctx<'_>, dns: &DnsPlan, out: &mut Vec<Finding>) {
         measure(out, p.associations.len(), q.vpcs_per_profile, "vpcsPerProfile", || {
             (dns_at.clone(), format!("VPCs associated with Route 53 Profile `{}`", p.name))
         });
-        measure(out, p.zones.len(), q.zones_per_profile, "zonesPerProfile", || {
-            (dns_at.clone(), format!("hosted zones in Route 53 Profile `{}`", p.name))
+        // zones and endpoints are both resource associations of the Profile
+        measure(out, p.zones.len() + p.endpoints.len(), q.zones_per_profile, "zonesPerProfile", || {
+            (dns_at.clone(), format!("hosted zones and endpoints in Route 53 Profile `{}`", p.name))
         });
     }
     for ((account, region), n) in profiles {

@@ -115,7 +115,7 @@ pub fn plan(topo: &Topology, vpcs: &BTreeMap<String, VpcPlan>, out: &mut Vec<Fin
         |v, tier| cx.vpc(v).is_some_and(|p| p.subnets.iter().any(|s| s.tier == *tier)),
     );
     let mut endpoints = endpoints::plan(&cx, &subjects, out);
-    let dns = dns::plan(&cx, &endpoints, out);
+    let dns = dns::plan(&cx, &mut endpoints, out);
     let routing = routing::plan(&cx);
     bedrock_models::check(&cx, out);
     let iam = iam::plan(&cx, &endpoints);

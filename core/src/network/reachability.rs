@@ -331,6 +331,8 @@ enum MemberKind {
     ProfileVpcs,
     /// The zones a Route 53 Profile holds.
     ProfileZones,
+    /// The endpoints a Route 53 Profile holds.
+    ProfileEndpoints,
     /// The VPCs a resolver rule is associated with.
     RuleVpcs,
 }
@@ -350,6 +352,7 @@ impl<'a> Members<'a> {
         for p in &dns.profiles {
             add(MemberKind::ProfileVpcs, &p.id, &p.associations);
             add(MemberKind::ProfileZones, &p.id, &p.zones);
+            add(MemberKind::ProfileEndpoints, &p.id, &p.endpoints);
         }
         for r in &dns.resolver_rules {
             add(MemberKind::RuleVpcs, &r.id, &r.associations);
@@ -535,10 +538,7 @@ impl<'a> ProofCtx<'a> {
                     Some(e),
                 ));
             }
-            let mut steps = vec![step(
-                LinkKind::Dns,
-                format!("private DNS of endpoint `{}` answers {} in `{w}`", e.id, names(service, region)),
-            )];
+            let mut steps = vec![self.local_names(w, e, service, region)?];
             steps.push(step(LinkKind::Endpoint, format!("`{}` ENIs in {}", e.id, list(&e.subnets))));
             steps.push(step(LinkKind::Route, format!("local to `{w}`")));
             steps.push(admits(e, sources)?);
@@ -573,6 +573,43 @@ impl<'a> ProofCtx<'a> {
         Ok((steps, Some(e)))
     }
 
+    /// How a VPC's own interface endpoint's names resolve in it: its
+    /// private DNS, or (a hub endpoint with private DNS off) the hub's zones
+    /// associated with the hub itself.
+    fn local_names(
+        &self,
+        w: &str,
+        e: &EndpointPlan,
+        service: &catalog::Service,
+        region: &str,
+    ) -> Result<Step, Missing> {
+        let names = names(service, region);
+        if e.private_dns {
+            return Ok(step(LinkKind::Dns, format!("private DNS of endpoint `{}` answers {names} in `{w}`", e.id)));
+        }
+        if !service.has_dns() {
+            return Ok(step(
+                LinkKind::Dns,
+                format!(
+                    "`{}` has no private DNS name: `{w}` calls endpoint `{}` by its own DNS names",
+                    service.short, e.id
+                ),
+            ));
+        }
+        let zones: Vec<_> = self.dns.hosted_zones.iter().filter(|z| z.endpoint == e.id).collect();
+        if zones.is_empty() || zones.iter().any(|z| !self.members.has(MemberKind::ZoneVpcs, &z.id, w)) {
+            return Err(missing(
+                LinkKind::Dns,
+                format!("endpoint `{}` has private DNS off and no zone of its names is associated with `{w}`", e.id),
+                "set `dns.mode`, or give the endpoint's names a zone",
+            ));
+        }
+        Ok(step(
+            LinkKind::Dns,
+            format!("{names} resolve through the hub's zones associated with `{w}`, aliased to `{}`", e.id),
+        ))
+    }
+
     /// How the hub's names resolve in the workload's VPC, by `dns.mode`.
     fn resolves(
         &self,
@@ -590,11 +627,32 @@ impl<'a> ProofCtx<'a> {
                 "give the VPC an endpoint of its own",
             ));
         }
+        let names = names(service, region);
+        // a Profile holding the endpoint itself answers with its private DNS
+        if dns.mode == Some(DnsMode::Profile) && e.private_dns {
+            let profile = dns.profiles.iter().find(|p| {
+                members.has(MemberKind::ProfileVpcs, &p.id, w)
+                    && members.has(MemberKind::ProfileEndpoints, &p.id, &e.id)
+            });
+            return match profile {
+                Some(p) => Ok(step(
+                    LinkKind::Dns,
+                    format!(
+                        "{names} answer with the private DNS of `{}`, associated with Route 53 Profile `{}` of `{w}`",
+                        e.id, p.name
+                    ),
+                )),
+                None => Err(missing(
+                    LinkKind::Dns,
+                    format!("no Route 53 Profile associated with `{w}` holds endpoint `{}`", e.id),
+                    format!("share the endpoint with `{w}`"),
+                )),
+            };
+        }
         let zones: Vec<_> = dns.hosted_zones.iter().filter(|z| z.endpoint == e.id).collect();
         if zones.is_empty() {
             return Err(missing(LinkKind::Dns, format!("no hosted zone serves `{}`'s names", e.id), "set `dns.mode`"));
         }
-        let names = names(service, region);
         match dns.mode {
             None => Err(missing(LinkKind::Dns, "`dns.mode` is not set".to_owned(), "add `dns: { mode: profile }`")),
             Some(DnsMode::Association) => {

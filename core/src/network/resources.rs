@@ -306,7 +306,8 @@ fn network_hub(m: &mut Model<'_>, inputs: &Inputs<'_>, s: &StackPlan) {
         m.publish(here, &source, &z.id_parameter);
     }
     for p in inputs.dns.profiles.iter().filter(|p| p.stack == here) {
-        // PlannedProfile: the Profile, a resource association per zone, its RAM share, its associations here
+        // PlannedProfile: the Profile, a resource association per zone and per endpoint, its RAM share,
+        // its associations here
         let source = Source::Section("dns");
         for zone in &p.zones {
             if let Some(z) = inputs.dns.hosted_zones.iter().find(|z| z.id == *zone) {
@@ -314,7 +315,8 @@ fn network_hub(m: &mut Model<'_>, inputs: &Inputs<'_>, s: &StackPlan) {
             }
         }
         let local = p.associations.iter().filter(|v| stack_of(cx, v) == here).count();
-        let count = 1 + n(p.zones.len()) + u32::from(!p.shared_with_accounts.is_empty()) + n(local);
+        let count =
+            1 + n(p.zones.len()) + n(p.endpoints.len()) + u32::from(!p.shared_with_accounts.is_empty()) + n(local);
         m.add(here, &source, count);
         m.publish(here, &source, &p.id_parameter);
     }

@@ -334,6 +334,26 @@ pub struct Dns {
     /// On-premises networks served by the resolver mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_premises: Option<OnPremises>,
+    /// `profile` mode only: how a Profile answers for a hub endpoint whose
+    /// consumers are all in the hub's region. `endpoint` (the default): the
+    /// endpoint's own private DNS, the endpoint associated with the Profile;
+    /// `hosted-zone`: a private hosted zone per name with alias records, as
+    /// for consumers in other regions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_names: Option<ProfileNames>,
+}
+
+/// Where a Route 53 Profile's names of a hub endpoint come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileNames {
+    /// The interface endpoint itself, private DNS on, associated with the
+    /// Profile ("Associate interface VPC endpoints to a Route 53 Profile").
+    #[default]
+    Endpoint,
+    /// A private hosted zone per name, alias records to the endpoint, held
+    /// by the Profile.
+    HostedZone,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
