@@ -62,3 +62,18 @@ fn unknown_names_and_regions_are_usage_errors_with_a_suggestion() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no region `eu-west-9`; did you mean `eu-west-1`?"), "{}", stderr(&o));
 }
+
+#[test]
+fn refresh_without_live_says_how_to_refresh_and_an_invalid_topology_stops_it() {
+    let (dir, _) = common::scratch("apiVersion: linkplan/v1alpha1\nname: t\n");
+    let o = common::plan(&["catalog", "refresh", "topology.yaml"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("add `--live`") && err.contains("core/scripts/gen_catalog.py"), "{err}");
+
+    // the topology is planned first: errors stop it before any AWS call
+    let (dir, _) = common::scratch("apiVersion: linkplan/v1alpha1\nname: t\nvpcs:\n  a: { account: nope }\n");
+    let o = common::plan(&["catalog", "refresh", "--live", "topology.yaml"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the catalog was not compared: fix the errors above first"), "{}", stderr(&o));
+}

@@ -153,3 +153,47 @@ fn an_unknown_account_override_is_a_usage_error() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("NAME=VALUE"), "{}", stderr(&bad));
 }
+
+#[test]
+fn catalog_refresh_reports_what_the_regions_offer_differently() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = scratch(TOPOLOGY);
+    let env = [("AWS_ENDPOINT_URL", at(moto.port))];
+    let args = ["catalog", "refresh", "--live", "topology.yaml", "--max-attempts", "2"];
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let o = plan(&json_args, dir.path(), &env, true);
+    // moto lacks many services the catalog has: differences, exit 1
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let regions = v["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 4, "net and app, each in us-east-1 and us-west-2");
+    let count = |r: &serde_json::Value| -> u64 {
+        ["notOffered", "offeredUnlisted", "kinds", "azs", "names", "unknown"]
+            .iter()
+            .map(|k| r[*k].as_array().unwrap().len() as u64)
+            .sum()
+    };
+    assert_eq!(v["differences"].as_u64(), Some(regions.iter().map(count).sum()));
+    let net = regions.iter().find(|r| r["account"] == "net" && r["region"] == "us-east-1").unwrap();
+    assert!(net["notOffered"].as_array().unwrap().iter().any(|s| s["short"] == "bedrock-agentcore"));
+    assert!(
+        net["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["short"] == "airflow.api" && s["unanswered"][0] == "airflow.api.us-east-1.amazonaws.com")
+    );
+
+    let text = plan(&args, dir.path(), &env, true);
+    assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(out.contains("account net (111111111111), us-east-1: "), "{out}");
+    assert!(out.contains("  in the catalog for this region, not offered here: "), "{out}");
+    assert!(out.contains("    airflow.api (com.amazonaws.us-east-1.airflow.api): airflow.api.us-east-1.amazonaws.com (the catalog answers api.airflow.us-east-1.amazonaws.com)"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("{} differences from the catalog in 4 account × regions", v["differences"])),
+        "{last}"
+    );
+}

@@ -44,6 +44,33 @@ pub struct ExistingEndpoint {
     pub service_name: String,
 }
 
+/// One endpoint service as `DescribeVpcEndpointServices` lists it in an
+/// account × region. A service offered both ways (S3, DynamoDB) is listed
+/// twice under one name, once per type: the two are merged here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Offer {
+    /// The AZ names (of this account) where it is offered, sorted.
+    pub azs: Vec<String>,
+    /// The endpoint types it is offered as (`ServiceType`).
+    pub kinds: Vec<EndpointKind>,
+    /// The private DNS names its interface endpoints answer
+    /// (`PrivateDnsNames`, else `PrivateDnsName`), sorted.
+    pub private_dns: Vec<String>,
+    /// Its owner: `amazon` for AWS's own services.
+    pub owner: Option<String>,
+}
+
+impl Offer {
+    /// An offer in these AZs, of an interface endpoint, without DNS names.
+    pub fn interface_in(azs: &[&str]) -> Self {
+        Offer {
+            azs: azs.iter().map(|a| (*a).to_owned()).collect(),
+            kinds: vec![EndpointKind::Interface],
+            ..Offer::default()
+        }
+    }
+}
+
 /// What one account × region holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Observed {
@@ -52,9 +79,8 @@ pub struct Observed {
     pub region_disabled: bool,
     pub zones: Vec<Zone>,
     pub vpcs: Vec<ExistingVpc>,
-    /// Endpoint services offered in the region: service name → AZ names
-    /// (of this account) where it is offered.
-    pub services: BTreeMap<String, Vec<String>>,
+    /// Endpoint services offered in the region, by service name.
+    pub services: BTreeMap<String, Offer>,
     pub transit_gateways: Vec<Existing>,
     pub endpoints: Vec<ExistingEndpoint>,
 }
@@ -220,6 +246,26 @@ fn services(topo: &Topology, plan: &Plan, target: &Target, seen: &Observed, out:
             );
             continue;
         };
+        if !offered.kinds.is_empty() && !offered.kinds.contains(&e.kind) {
+            let (want, have) = match e.kind {
+                EndpointKind::Interface => ("an interface", "a gateway"),
+                EndpointKind::Gateway => ("a gateway", "an interface"),
+            };
+            out.push(
+                Finding::at(
+                    Rule::Lp030,
+                    &path,
+                    format!(
+                        "service `{}` ({}) is offered to {} only as {have} endpoint; the plan makes {want} endpoint",
+                        e.service,
+                        e.service_name,
+                        target.describe()
+                    ),
+                )
+                .hint("`plan catalog show` names both forms where a service has them (`s3` and `s3-interface`)"),
+            );
+            continue;
+        }
         if e.kind != EndpointKind::Interface {
             continue;
         }
@@ -227,7 +273,7 @@ fn services(topo: &Topology, plan: &Plan, target: &Target, seen: &Observed, out:
         for az in &v.azs {
             // an AZ the account lacks is LP013 already
             let Some(az_name) = names.get(az.as_str()) else { continue };
-            if !offered.iter().any(|o| o == az_name) {
+            if !offered.azs.iter().any(|o| o == az_name) {
                 out.push(
                     Finding::at(
                         Rule::Lp030,
@@ -238,7 +284,7 @@ fn services(topo: &Topology, plan: &Plan, target: &Target, seen: &Observed, out:
                             e.service_name,
                             e.vpc,
                             target.describe(),
-                            offered_ids(offered, &seen.zones)
+                            offered_ids(&offered.azs, &seen.zones)
                         ),
                     )
                     .hint("give the VPC AZ IDs where the service is offered; an interface endpoint needs it in every AZ of its subnets"),
@@ -348,7 +394,7 @@ endpoints:
             zones: zones(&[("us-east-1a", "use1-az1"), ("us-east-1b", "use1-az4")]),
             services: BTreeMap::from([(
                 "com.amazonaws.us-east-1.sts".to_owned(),
-                vec!["us-east-1a".to_owned(), "us-east-1b".to_owned()],
+                Offer::interface_in(&["us-east-1a", "us-east-1b"]),
             )]),
             ..Observed::default()
         };
@@ -369,7 +415,10 @@ endpoints:
         let z = zones(&[("us-east-1a", "use1-az2"), ("us-east-1b", "use1-az1")]);
         let seen = Observed {
             zones: z.clone(),
-            services: BTreeMap::from([("com.amazonaws.us-east-1.sts".to_owned(), vec!["us-east-1b".to_owned()])]),
+            services: BTreeMap::from([(
+                "com.amazonaws.us-east-1.sts".to_owned(),
+                Offer::interface_in(&["us-east-1b"]),
+            )]),
             ..Observed::default()
         };
         let f = findings(&topo, &plan, &[(target.clone(), seen)]);
@@ -395,5 +444,24 @@ endpoints:
         let f = findings(&topo, &plan, &[(target, Observed { region_disabled: true, ..Observed::default() })]);
         assert_eq!(f.len(), 1);
         assert!(f[0].rule == Rule::Lp013 && f[0].message.contains("not enabled in account net"));
+    }
+
+    #[test]
+    fn a_service_offered_only_in_the_other_form_is_lp030() {
+        let (topo, plan, target) = setup();
+        let gateway_only = Offer { kinds: vec![EndpointKind::Gateway], ..Offer::interface_in(&["us-east-1a"]) };
+        let seen = Observed {
+            zones: zones(&[("us-east-1a", "use1-az1"), ("us-east-1b", "use1-az2")]),
+            services: BTreeMap::from([("com.amazonaws.us-east-1.sts".to_owned(), gateway_only)]),
+            ..Observed::default()
+        };
+        let f = findings(&topo, &plan, &[(target, seen)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].rule == Rule::Lp030
+                && f[0].message.contains("only as a gateway endpoint; the plan makes an interface"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -18,16 +18,21 @@
 //! - an existing transit gateway or VPC endpoint the plan would create
 //!   again → LP060 (warning).
 //!
+//! `plan catalog refresh --live` reads only the AZs and the endpoint
+//! services, and [`catalog_diff`] compares them with the built-in catalog.
+//!
 //! A call that fails (no credentials, a role that cannot be assumed,
 //! throttling after the retries, an unreachable endpoint) is a
 //! [`LiveError`], never a finding: nothing is concluded from what could not
 //! be read.
 
+pub mod catalog_diff;
 pub mod compare;
 mod observe;
 mod targets;
 
-pub use compare::{Existing, ExistingEndpoint, ExistingVpc, Observed, Zone};
+pub use catalog_diff::RegionReport;
+pub use compare::{Existing, ExistingEndpoint, ExistingVpc, Observed, Offer, Zone};
 pub use targets::Target;
 
 use linkplan_core::diagnostic::Finding;
@@ -137,6 +142,20 @@ pub fn check_findings(topology_text: &str, plan: &Plan, options: &Options) -> Re
     let topo = linkplan_core::read_topology(topology_text).ok_or_else(|| {
         LiveError::new(ErrorKind::Usage, "the topology does not read without errors; run `plan validate` first")
     })?;
+    let observed = read(plan, options, observe::Scope::Check)?;
+    Ok(compare::findings(&topo, plan, &observed))
+}
+
+/// Reads the AZs and endpoint services of every account × region of
+/// `plan` and compares them with the built-in catalog
+/// (`plan catalog refresh --live`).
+pub fn catalog_reports(plan: &Plan, options: &Options) -> Result<Vec<RegionReport>, LiveError> {
+    let observed = read(plan, options, observe::Scope::Services)?;
+    Ok(catalog_diff::reports(plan, &observed))
+}
+
+/// Every account × region of `plan`, read as `scope` says.
+fn read(plan: &Plan, options: &Options, scope: observe::Scope) -> Result<Vec<(Target, Observed)>, LiveError> {
     for name in options.account_roles.keys().chain(options.account_profiles.keys()) {
         if !plan.accounts.contains_key(name) && !plan.accounts.values().any(|id| id == name) {
             let known: Vec<&str> = plan.accounts.keys().map(String::as_str).collect();
@@ -152,8 +171,7 @@ pub fn check_findings(topology_text: &str, plan: &Plan, options: &Options) -> Re
         .build()
         .map_err(|e| LiveError::new(ErrorKind::Failed, format!("cannot start the async runtime: {e}")))?;
     let targets = targets::of(plan);
-    let observed = runtime.block_on(observe::all(plan, &targets, options))?;
-    Ok(compare::findings(&topo, plan, &observed))
+    runtime.block_on(observe::all(plan, &targets, options, scope))
 }
 
 /// The findings of what was observed, for callers that read the accounts

@@ -1,7 +1,7 @@
 //! Reading the accounts: credentials, then every account × region at once
 //! (bounded), each with its timeout and retries.
 
-use crate::compare::{Existing, ExistingEndpoint, ExistingVpc, Observed, Zone};
+use crate::compare::{Existing, ExistingEndpoint, ExistingVpc, Observed, Offer, Zone};
 use crate::{ErrorKind, LiveError, Options, Target};
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
@@ -10,13 +10,14 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_sdk_ec2::types::{State, TransitGatewayState, VpcCidrBlockStateCode};
+use aws_sdk_ec2::types::{ServiceType, State, TransitGatewayState, VpcCidrBlockStateCode};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use linkplan_core::Plan;
+use linkplan_core::catalog::EndpointKind;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -275,8 +276,22 @@ fn sts_failure(e: &CredentialsError, attempts: u32) -> Option<(ErrorKind, String
     None
 }
 
+/// What to read in each account × region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything `plan check --live` compares.
+    Check,
+    /// The AZs and the endpoint services only (`plan catalog refresh`).
+    Services,
+}
+
 /// Reads every target; the first failure, in target order, stops it all.
-pub async fn all(plan: &Plan, targets: &[Target], options: &Options) -> Result<Vec<(Target, Observed)>, LiveError> {
+pub async fn all(
+    plan: &Plan,
+    targets: &[Target],
+    options: &Options,
+    scope: Scope,
+) -> Result<Vec<(Target, Observed)>, LiveError> {
     let http = http_client();
     let fallback_region = targets.first().map_or_else(|| "us-east-1".to_owned(), |t| t.region.clone());
     let base = base_config(options, &http, &fallback_region, None).await;
@@ -319,14 +334,16 @@ pub async fn all(plan: &Plan, targets: &[Target], options: &Options) -> Result<V
             .region(Region::new(t.region.clone()))
             .build();
         let client = aws_sdk_ec2::Client::from_conf(conf);
-        let want_tgw = plan.routing.transit_gateways.iter().any(|g| g.account == t.account && g.region == t.region);
-        let want_endpoints = plan.endpoints.iter().any(|e| e.account == t.account && e.region == t.region);
+        let check = scope == Scope::Check;
+        let want_tgw =
+            check && plan.routing.transit_gateways.iter().any(|g| g.account == t.account && g.region == t.region);
+        let want_endpoints = check && plan.endpoints.iter().any(|e| e.account == t.account && e.region == t.region);
         let target = t.clone();
         let attempts = options.max_attempts;
         let limit = limit.clone();
         set.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            let seen = observe(&client, &target, want_tgw, want_endpoints, attempts).await;
+            let seen = observe(&client, &target, (check, want_tgw, want_endpoints), attempts).await;
             (i, seen.map(|s| (target, s)))
         });
     }
@@ -363,8 +380,7 @@ fn name_tag(tags: &[aws_sdk_ec2::types::Tag]) -> Option<String> {
 async fn observe(
     client: &aws_sdk_ec2::Client,
     target: &Target,
-    want_tgw: bool,
-    want_endpoints: bool,
+    (want_vpcs, want_tgw, want_endpoints): (bool, bool, bool),
     attempts: u32,
 ) -> Result<Observed, LiveError> {
     let zones = match client.describe_availability_zones().send().await {
@@ -379,7 +395,7 @@ async fn observe(
         Err(e) => return Err(call_error("DescribeAvailabilityZones", target, attempts)(e)),
     };
     let (vpcs, services, transit_gateways, endpoints) = tokio::try_join!(
-        vpcs(client, target, attempts),
+        async { if want_vpcs { vpcs(client, target, attempts).await } else { Ok(Vec::new()) } },
         services(client, target, attempts),
         async { if want_tgw { transit_gateways(client, target, attempts).await } else { Ok(Vec::new()) } },
         async { if want_endpoints { endpoints(client, target, attempts).await } else { Ok(Vec::new()) } },
@@ -418,8 +434,8 @@ async fn services(
     client: &aws_sdk_ec2::Client,
     target: &Target,
     attempts: u32,
-) -> Result<BTreeMap<String, Vec<String>>, LiveError> {
-    let mut out = BTreeMap::new();
+) -> Result<BTreeMap<String, Offer>, LiveError> {
+    let mut out: BTreeMap<String, Offer> = BTreeMap::new();
     // the SDK has no paginator for this operation (its model does not mark it paginated)
     let mut token = None;
     loop {
@@ -429,12 +445,31 @@ async fn services(
             attempts,
         ))?;
         for s in page.service_details() {
-            if let Some(name) = s.service_name() {
-                out.insert(name.to_owned(), s.availability_zones().to_vec());
+            let Some(name) = s.service_name() else { continue };
+            // S3 and DynamoDB come twice, once per type: merge them
+            let offer: &mut Offer = out.entry(name.to_owned()).or_default();
+            offer.azs.extend(s.availability_zones().iter().cloned());
+            offer.kinds.extend(s.service_type().iter().filter_map(|t| match t.service_type() {
+                Some(ServiceType::Interface) => Some(EndpointKind::Interface),
+                Some(ServiceType::Gateway) => Some(EndpointKind::Gateway),
+                _ => None,
+            }));
+            let names = s.private_dns_names().iter().filter_map(|n| n.private_dns_name());
+            offer.private_dns.extend(names.chain(s.private_dns_name()).map(str::to_owned));
+            if offer.owner.is_none() {
+                offer.owner = s.owner().map(str::to_owned);
             }
         }
         token = page.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
         if token.is_none() {
+            for offer in out.values_mut() {
+                for v in [&mut offer.azs, &mut offer.private_dns] {
+                    v.sort();
+                    v.dedup();
+                }
+                offer.kinds.sort();
+                offer.kinds.dedup();
+            }
             return Ok(out);
         }
     }

@@ -6,8 +6,10 @@
 mod common;
 
 use common::*;
-use linkplan_core::{Diagnostic, Input, Text};
+use linkplan_core::catalog::{self, EndpointKind};
+use linkplan_core::{Diagnostic, Input, Plan, Text};
 use linkplan_live::{ErrorKind, LiveError, Options};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 fn options(moto_port: u16) -> Options {
@@ -21,12 +23,13 @@ fn options(moto_port: u16) -> Options {
     }
 }
 
+fn plan_of(topology: &str) -> Plan {
+    let outcome = linkplan_core::run(&Input { topology: Text { file: "topology.yaml", text: topology }, lock: None });
+    outcome.plan.unwrap_or_else(|| panic!("the test topology is invalid: {:?}", outcome.diagnostics))
+}
+
 fn live(topology: &str, options: &Options) -> Result<Vec<Diagnostic>, LiveError> {
-    let text = Text { file: "topology.yaml", text: topology };
-    let outcome = linkplan_core::run(&Input { topology: text, lock: None });
-    let plan =
-        outcome.plan.as_ref().unwrap_or_else(|| panic!("the test topology is invalid: {:?}", outcome.diagnostics));
-    linkplan_live::check(text, plan, options)
+    linkplan_live::check(Text { file: "topology.yaml", text: topology }, &plan_of(topology), options)
 }
 
 fn codes(d: &[Diagnostic]) -> Vec<&str> {
@@ -154,4 +157,54 @@ fn an_unknown_account_in_the_options_is_a_usage_error() {
     let err = live(TOPOLOGY, &o).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Usage);
     assert!(err.message.contains("no account `nope`") && err.message.contains("app, net"), "{err}");
+}
+
+/// The service names of a DescribeVpcEndpointServices answer, read from
+/// moto's XML here, apart from the SDK the live crate reads it with.
+fn moto_services(moto: &Moto, region: &str) -> BTreeSet<String> {
+    let xml = query(moto.port, "testing", "ec2", region, "Action=DescribeVpcEndpointServices");
+    xml.split("<serviceName>").skip(1).filter_map(|s| s.split('<').next()).map(str::to_owned).collect()
+}
+
+#[test]
+fn the_catalog_is_compared_with_what_each_region_offers() {
+    let Some(moto) = Moto::start() else { return };
+    let topology = TOPOLOGY.replace("services: [sts]", "services: [sts, bedrock-agentcore]");
+    let reports = linkplan_live::catalog_reports(&plan_of(&topology), &options(moto.port)).unwrap();
+    let whose: Vec<(&str, &str)> = reports.iter().map(|r| (r.account.as_str(), r.region.as_str())).collect();
+    // net also owns the transit gateway in us-west-2
+    assert_eq!(whose, [("app", "us-east-1"), ("app", "us-west-2"), ("net", "us-east-1"), ("net", "us-west-2")]);
+
+    for r in &reports {
+        let offered = moto_services(&moto, &r.region);
+        assert_eq!(r.offered_count, offered.len());
+        let known: BTreeSet<String> = catalog::all().iter().map(|s| s.service_name(&r.region)).collect();
+        let unknown: Vec<&String> =
+            offered.iter().filter(|n| !known.contains(*n) && !n.contains("vpce-svc-")).collect();
+        assert!(!unknown.is_empty(), "moto lists services the catalog does not have (retired ones among them)");
+        assert_eq!(r.unknown.iter().collect::<Vec<_>>(), unknown, "{}", r.region);
+        let missing: Vec<&str> = catalog::all()
+            .iter()
+            .filter(|s| s.offered_in(&r.region) && !offered.contains(&s.service_name(&r.region)))
+            .map(|s| s.short)
+            .collect();
+        assert_eq!(r.not_offered.iter().map(|s| s.short.as_str()).collect::<Vec<_>>(), missing, "{}", r.region);
+        // moto offers each service in every AZ of the region
+        assert!(r.azs.is_empty(), "{:#?}", r.azs);
+    }
+
+    let net = &reports[2];
+    let agentcore = net.not_offered.iter().find(|s| s.short == "bedrock-agentcore").unwrap();
+    assert!(agentcore.planned, "the hub plans it");
+    assert!(!net.not_offered.iter().any(|s| s.short == "sts"));
+    // moto offers DynamoDB as a gateway endpoint only
+    let ddb = net.kinds.iter().find(|k| k.service.short == "dynamodb-interface").unwrap();
+    assert_eq!((ddb.catalog, ddb.offered.as_slice()), (EndpointKind::Interface, &[EndpointKind::Gateway][..]));
+    // moto writes MWAA's names from its pattern; the catalog follows botocore
+    let airflow = net.names.iter().find(|n| n.service.short == "airflow.api").unwrap();
+    assert_eq!(airflow.unanswered, ["airflow.api.us-east-1.amazonaws.com"]);
+    assert_eq!(airflow.catalog, ["api.airflow.us-east-1.amazonaws.com"]);
+    assert!(!net.names.iter().any(|n| n.service.short == "sts"), "{:#?}", net.names);
+    let total: usize = reports.iter().map(linkplan_live::RegionReport::differences).sum();
+    assert!(total > 0);
 }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 #[derive(clap::Args)]
 #[command(
     args_conflicts_with_subcommands = true,
-    after_help = "Example:\n  plan catalog                      # every service, one a line\n  plan catalog bedrock              # the services whose name holds `bedrock`\n  plan catalog show bedrock-runtime --region eu-west-1\n  plan catalog sagemaker --format json"
+    after_help = "Example:\n  plan catalog                      # every service, one a line\n  plan catalog bedrock              # the services whose name holds `bedrock`\n  plan catalog show bedrock-runtime --region eu-west-1\n  plan catalog sagemaker --format json\n  plan catalog refresh --live topology.yaml   # the catalog against the accounts"
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -31,6 +31,9 @@ pub struct Args {
 pub enum Show {
     /// Show one service: its service name, kind, DNS names and regions.
     Show(ShowArgs),
+    /// Compare the catalog with what the topology's accounts and regions
+    /// offer (`DescribeVpcEndpointServices`, with `--live`).
+    Refresh(super::catalog_refresh::Args),
 }
 
 #[derive(clap::Args)]
@@ -45,8 +48,10 @@ pub struct ShowArgs {
 }
 
 pub fn exec(args: &Args, out: &mut Output) -> CliResult {
-    if let Some(Show::Show(a)) = &args.show {
-        return show(a, out);
+    match &args.show {
+        Some(Show::Show(a)) => return show(a, out),
+        Some(Show::Refresh(a)) => return super::catalog_refresh::exec(a, out),
+        None => {}
     }
     let region = checked_region(args.region.as_deref())?;
     let query = args.query.as_deref().unwrap_or("");

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its arguments and an `exec`.
 
 pub mod catalog;
+pub mod catalog_refresh;
 pub mod check;
 pub mod explain;
 pub mod lock;
